@@ -1,0 +1,206 @@
+// `safeguard compute`: the indicator table of a dataset.
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "safeguard/engine/compute.hpp"
+#include "safeguard/io/load.hpp"
+#include "safeguard/output/table.hpp"
+#include "safeguard/period/period.hpp"
+
+namespace safeguard::cli {
+
+namespace {
+
+constexpr const char* compute_help =
+    "usage: safeguard compute DATA --period P[,P...] [options]\n"
+    "\n"
+    "Computes indicators over DATA (a dataset folder or a snapshot file) and writes the\n"
+    "spec's indicator table (CSV by default) to stdout or to -o FILE.\n"
+    "\n"
+    "Options:\n"
+    "  --period P[,P...]      periods: 2024, 2024S1, 2024Q2, 202406, 2024W25, 20240615,\n"
+    "                         2024July, 2024-01-01..2024-06-30, or relative periods such as\n"
+    "                         THIS_YEAR, LAST_12_MONTHS (resolved against --reference-date)\n"
+    "  --level N[,N...]       org-unit levels of the output (1 = root; default 2)\n"
+    "  --by DIM[,DIM...]      breakdowns: sex, age_band, ethnicity, disability, circumstance,\n"
+    "                         concern, concern_group, source, setting, perpetrator, level,\n"
+    "                         risk, outcome, closure_reason, service, referred, agency,\n"
+    "                         agency_kind, kind, topic, audience, programme\n"
+    "  --indicators CODE[,...] only these indicators (default: the whole catalogue)\n"
+    "  --catalogue FILE       use this catalogue instead of the standard one\n"
+    "  --add-catalogue FILE   add (or override) indicators on top of the standard catalogue\n"
+    "  --age-bands A-B,...    age bands for age_band (default 0-5,6-10,11-15,16-17)\n"
+    "  --reference-date D     date for relative periods (default: today)\n"
+    "  --no-consent           do not leave out cases with consent_reporting = 0\n"
+    "  --format csv|json      output format (default csv)\n"
+    "  -o FILE                write to FILE instead of stdout\n"
+    "  --threads N            worker threads (default: all cores)\n"
+    "  --quiet                no progress or notes on stderr\n";
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', pos), text.size());
+    if (comma > pos) out.push_back(text.substr(pos, comma - pos));
+    pos = comma + 1;
+  }
+  return out;
+}
+
+day_number today() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  return to_day_number(civil_date{local.tm_year + 1900, static_cast<unsigned>(local.tm_mon + 1),
+                                  static_cast<unsigned>(local.tm_mday)});
+}
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "safeguard compute: %s\n(see 'safeguard compute --help')\n", message.c_str());
+  return 2;
+}
+
+}  // namespace
+
+int run_compute(int argc, char** argv) {
+  std::string data_path, periods_text, output_path, format = "csv", catalogue_path,
+                                                    add_catalogue_path, reference_text;
+  engine::compute_request request;
+  bool quiet = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&](std::string& out) -> bool {
+      if (i + 1 >= argc) return false;
+      out = argv[++i];
+      return true;
+    };
+    std::string v;
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(compute_help, stdout);
+      return 0;
+    } else if (arg == "--quiet" || arg == "-q") {
+      quiet = true;
+    } else if (arg == "--no-consent") {
+      request.honour_consent = false;
+    } else if (arg == "--period") {
+      if (!value(periods_text)) return usage_error("--period needs a value");
+    } else if (arg == "--level") {
+      if (!value(v)) return usage_error("--level needs a value");
+      request.levels.clear();
+      for (const auto& item : split_list(v)) {
+        char* end = nullptr;
+        const long level = std::strtol(item.c_str(), &end, 10);
+        if (*end != '\0' || level < 1 || level > 64)
+          return usage_error("bad level '" + item + "'; expected a whole number from 1");
+        request.levels.push_back(static_cast<int>(level));
+      }
+      if (request.levels.empty()) return usage_error("--level needs at least one level");
+    } else if (arg == "--by") {
+      if (!value(v)) return usage_error("--by needs a value");
+      request.by = split_list(v);
+    } else if (arg == "--indicators") {
+      if (!value(v)) return usage_error("--indicators needs a value");
+      request.indicators = split_list(v);
+    } else if (arg == "--catalogue") {
+      if (!value(catalogue_path)) return usage_error("--catalogue needs a file");
+    } else if (arg == "--add-catalogue") {
+      if (!value(add_catalogue_path)) return usage_error("--add-catalogue needs a file");
+    } else if (arg == "--age-bands") {
+      if (!value(v)) return usage_error("--age-bands needs a value");
+      try {
+        request.age_bands = engine::parse_age_bands(v);
+      } catch (const error& e) {
+        return usage_error(e.what());
+      }
+    } else if (arg == "--reference-date") {
+      if (!value(reference_text)) return usage_error("--reference-date needs a date");
+    } else if (arg == "--format") {
+      if (!value(format) || (format != "csv" && format != "json"))
+        return usage_error("--format takes csv or json");
+    } else if (arg == "-o" || arg == "--output") {
+      if (!value(output_path)) return usage_error("-o needs a file");
+    } else if (arg == "--threads") {
+      if (!value(v)) return usage_error("--threads needs a number");
+      request.threads = static_cast<unsigned>(std::strtoul(v.c_str(), nullptr, 10));
+    } else if (!arg.empty() && arg[0] == '-') {
+      return usage_error("unknown option '" + arg + "'");
+    } else if (data_path.empty()) {
+      data_path = arg;
+    } else {
+      return usage_error("unexpected argument '" + arg + "'");
+    }
+  }
+  if (data_path.empty()) return usage_error("DATA is missing");
+  if (periods_text.empty()) return usage_error("--period is required");
+
+  day_number reference = today();
+  if (!reference_text.empty()) {
+    const auto parsed = parse_iso_date(reference_text);
+    if (!parsed) return usage_error("bad --reference-date '" + reference_text + "'; expected YYYY-MM-DD");
+    reference = *parsed;
+  }
+  try {
+    request.periods = parse_period_list(periods_text, reference);
+  } catch (const period_error& e) {
+    return usage_error(e.what());
+  }
+
+  engine::catalogue cat = engine::catalogue::standard();
+  try {
+    if (!catalogue_path.empty()) cat = engine::catalogue::load(catalogue_path);
+    if (!add_catalogue_path.empty()) cat.merge(engine::catalogue::load(add_catalogue_path));
+  } catch (const engine::catalogue_error& e) {
+    for (const auto& d : e.diagnostics()) std::fprintf(stderr, "%s\n", d.to_string().c_str());
+    return 1;
+  }
+
+  dataset data;
+  try {
+    io::load_options options;
+    data = io::load(data_path, options);
+  } catch (const load_error& e) {
+    for (const auto& d : e.diagnostics()) std::fprintf(stderr, "%s\n", d.to_string().c_str());
+    std::fprintf(stderr, "safeguard compute: %s could not be loaded\n", data_path.c_str());
+    return 1;
+  }
+
+  const engine::result result = engine::compute(data, cat, request);
+  if (!quiet)
+    for (const auto& note : result.notes) std::fprintf(stderr, "note: %s\n", note.c_str());
+
+  if (output_path.empty()) {
+    std::ios::sync_with_stdio(false);
+    if (format == "json")
+      output::write_json(result, std::cout);
+    else
+      output::write_csv(result, std::cout);
+    std::cout.flush();
+    return std::cout ? 0 : 1;
+  }
+  std::ofstream out(output_path, std::ios::binary);
+  if (!out) {
+    std::fprintf(stderr, "safeguard compute: cannot write '%s'\n", output_path.c_str());
+    return 1;
+  }
+  if (format == "json")
+    output::write_json(result, out);
+  else
+    output::write_csv(result, out);
+  out.close();
+  if (!out) {
+    std::fprintf(stderr, "safeguard compute: error writing '%s'\n", output_path.c_str());
+    return 1;
+  }
+  if (!quiet)
+    std::fprintf(stderr, "wrote %zu rows to %s\n", result.size(), output_path.c_str());
+  return 0;
+}
+
+}  // namespace safeguard::cli

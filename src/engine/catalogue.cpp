@@ -1,0 +1,437 @@
+// Reading and checking catalogue files (YAML through yaml-cpp).
+#include "safeguard/engine/catalogue.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include "engine/dimensions.hpp"
+
+namespace safeguard::engine {
+
+namespace detail {
+extern const std::string_view standard_catalogue_text;
+}
+
+catalogue_error::catalogue_error(std::vector<diagnostic> diagnostics)
+    : error([&] {
+        std::string what = "the catalogue has errors";
+        for (std::size_t i = 0; i < diagnostics.size() && i < 5; ++i)
+          what += "\n" + diagnostics[i].to_string();
+        if (diagnostics.size() > 5)
+          what += "\n(" + std::to_string(diagnostics.size() - 5) + " more)";
+        return what;
+      }()),
+      diagnostics_(std::move(diagnostics)) {}
+
+const std::vector<std::string>& known_dimensions() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& d : detail::dimension_names()) out.emplace_back(d);
+    return out;
+  }();
+  return names;
+}
+
+namespace {
+
+// Collects diagnostics for one catalogue text.
+class checker {
+ public:
+  explicit checker(std::string source) : source_(std::move(source)) {}
+
+  void add(const YAML::Node& at, const std::string& code, std::string column_name,
+           std::string value, std::string expected, int line_offset = 0, int column = 0) {
+    diagnostic d;
+    d.code = "SG401";
+    d.file = source_;
+    if (at.IsDefined()) {
+      d.line = static_cast<std::uint64_t>(at.Mark().line + 1 + line_offset);
+      d.column = static_cast<std::uint32_t>(column > 0 ? column : at.Mark().column + 1);
+    }
+    d.column_name = std::move(column_name);
+    d.value = value.size() > 80 ? value.substr(0, 77) + "..." : std::move(value);
+    d.expected = std::move(expected);
+    d.record_id = code;
+    diagnostics_.push_back(std::move(d));
+  }
+  void add_expression(const YAML::Node& at, const std::string& code, const std::string& field,
+                      const expression_error& e) {
+    // Block scalars (">-") start on the line after their key; plain and quoted scalars on
+    // the key's line. yaml-cpp's mark points at the scalar itself.
+    const int line_offset = e.line() - 1;
+    const int column = e.line() == 1 ? at.Mark().column + 1 + e.column() : e.column();
+    diagnostic d;
+    d.code = "SG402";
+    d.file = source_;
+    d.line = static_cast<std::uint64_t>(at.Mark().line + 1 + line_offset);
+    d.column = static_cast<std::uint32_t>(column);
+    d.column_name = field;
+    d.value = std::string(e.what()) + "\n" + e.caret();
+    d.expected = e.expected();
+    d.record_id = code;
+    diagnostics_.push_back(std::move(d));
+  }
+  std::vector<diagnostic>& diagnostics() { return diagnostics_; }
+  const std::string& source() const { return source_; }
+
+ private:
+  std::string source_;
+  std::vector<diagnostic> diagnostics_;
+};
+
+// A map's value for `key`, or an undefined node. yaml-cpp's operator[] on a missing key
+// returns a node that throws on use, so lookups go through here.
+YAML::Node get(const YAML::Node& map, const char* key) {
+  if (map.IsDefined() && map.IsMap())
+    for (const auto& kv : map)
+      if (kv.first.IsScalar() && kv.first.Scalar() == key) return kv.second;
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+std::string scalar(const YAML::Node& n) {
+  return n.IsDefined() && n.IsScalar() ? n.as<std::string>() : std::string();
+}
+
+bilingual_text read_text(const YAML::Node& n) {
+  bilingual_text t;
+  if (n.IsMap()) {
+    t.vi = scalar(get(n, "vi"));
+    t.en = scalar(get(n, "en"));
+  } else if (n.IsScalar()) {
+    t.en = n.as<std::string>();
+  }
+  return t;
+}
+
+bool parse_age_range(const std::string& text, int& low, int& high) {
+  const auto dash = text.find('-');
+  if (dash == std::string::npos) return false;
+  const char* b = text.data();
+  auto r1 = std::from_chars(b, b + dash, low);
+  auto r2 = std::from_chars(b + dash + 1, b + text.size(), high);
+  return r1.ec == std::errc() && r1.ptr == b + dash && r2.ec == std::errc() &&
+         r2.ptr == b + text.size() && low >= 0 && high >= low && high <= 150;
+}
+
+std::string_view default_date_column(table_id t) {
+  switch (t) {
+    case table_id::cases: return "reported_date";
+    case table_id::services: return "date";
+    case table_id::activities: return "start_date";
+    case table_id::children: return "registered_date";
+    case table_id::circumstances: return "start_date";
+    case table_id::plans: return "start_date";
+    case table_id::holidays: return "date";
+    default: return {};
+  }
+}
+
+bool stock_allowed(table_id t) {
+  return t == table_id::children || t == table_id::circumstances || t == table_id::cases;
+}
+
+void read_side(checker& c, const YAML::Node& n, const std::string& code, const char* which,
+               side_definition& side) {
+  side.line = n.IsDefined() ? n.Mark().line + 1 : 0;
+  if (n.IsScalar()) {  // shorthand: `denominator: CHILD_POP`
+    side.indicator = n.as<std::string>();
+    return;
+  }
+  if (!n.IsMap()) {
+    c.add(n, code, which, "", "a map with from, place, where, value (or indicator)");
+    return;
+  }
+  if (get(n, "indicator")) {
+    side.indicator = scalar(get(n, "indicator"));
+    for (const auto& kv : n)
+      if (kv.first.as<std::string>() != "indicator")
+        c.add(kv.first, code, which, kv.first.as<std::string>(),
+              "only 'indicator' in a side that refers to another indicator");
+    return;
+  }
+  const std::string from = scalar(get(n, "from"));
+  if (!parse_table_name(from, side.table)) {
+    c.add(get(n, "from").IsDefined() ? get(n, "from") : YAML::Node(n), code, std::string(which) + ".from", from,
+          "a table: population, children, circumstances, cases, services, activities, "
+          "agencies, plans, targets, org_units, holidays");
+    return;
+  }
+  const std::string place = scalar(get(n, "place"));
+  if (side.table == table_id::population) {
+    side.placing = placing_kind::year;
+    if (!place.empty() && place != "year")
+      c.add(get(n, "place"), code, std::string(which) + ".place", place,
+            "'year' (population is placed by the calendar year in which the period ends)");
+  } else if (place == "stock") {
+    side.placing = placing_kind::stock;
+    if (!stock_allowed(side.table))
+      c.add(get(n, "place"), code, std::string(which) + ".place", place,
+            "a date column: stock placement exists for children, circumstances and cases");
+  } else {
+    side.placing = placing_kind::event;
+    side.date_column = place.empty() ? std::string(default_date_column(side.table)) : place;
+    if (side.date_column.empty()) {
+      c.add(n, code, std::string(which) + ".place", place, "a date column to place rows by");
+    } else {
+      try {
+        auto e = expression_compiler::compile_row(side.date_column, side.table);
+        if (e.type() != value_type::date && e.type() != value_type::date_time)
+          c.add(get(n, "place"), code, std::string(which) + ".place", place,
+                "a date column of " + from);
+      } catch (const expression_error&) {
+        c.add(get(n, "place"), code, std::string(which) + ".place", place,
+              "'stock', 'year' or a date column of " + from);
+      }
+    }
+  }
+  side.where = scalar(get(n, "where"));
+  side.value = scalar(get(n, "value"));
+  if (!side.where.empty()) {
+    try {
+      auto e = expression_compiler::compile_row(side.where, side.table);
+      if (e.type() != value_type::boolean)
+        c.add(get(n, "where"), code, std::string(which) + ".where", side.where,
+              "a condition (true or false for each row)");
+    } catch (const expression_error& e) {
+      c.add_expression(get(n, "where"), code, std::string(which) + ".where", e);
+    }
+  }
+  if (side.value.empty()) {
+    c.add(n, code, std::string(which) + ".value", "", "an aggregate such as count(case_id)");
+  } else {
+    try {
+      expression_compiler::compile_side(side.value, side.table);
+    } catch (const expression_error& e) {
+      c.add_expression(get(n, "value"), code, std::string(which) + ".value", e);
+    }
+  }
+  for (const auto& kv : n) {
+    const std::string key = kv.first.as<std::string>();
+    if (key != "from" && key != "place" && key != "where" && key != "value")
+      c.add(kv.first, code, which, key, "one of from, place, where, value, indicator");
+  }
+}
+
+const std::vector<std::string> known_indicator_keys = {
+    "code", "name", "description", "unit", "numerator", "denominator", "factor",
+    "dimensions", "ages", "source", "periodicity", "lead_agency"};
+
+std::vector<indicator_definition> parse_checked(std::string_view text, const std::string& source,
+                                               std::vector<diagnostic>& out) {
+  checker c(source);
+  std::vector<indicator_definition> list;
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    diagnostic d;
+    d.code = "SG400";
+    d.file = source;
+    d.line = static_cast<std::uint64_t>(e.mark.line + 1);
+    d.column = static_cast<std::uint32_t>(e.mark.column + 1);
+    d.value = e.msg;
+    d.expected = "valid YAML";
+    out.push_back(std::move(d));
+    return list;
+  }
+  YAML::Node items = root.IsMap() ? get(root, "indicators") : YAML::Node();
+  if (!items.IsSequence()) {
+    c.add(root, "", "indicators", "", "a top-level map with a list 'indicators'");
+    out = std::move(c.diagnostics());
+    return list;
+  }
+  if (get(root, "version").IsDefined() && scalar(get(root, "version")) != "1")
+    c.add(get(root, "version"), "", "version", scalar(get(root, "version")), "version 1");
+
+  for (const auto& item : items) {
+    indicator_definition def;
+    def.line = item.Mark().line + 1;
+    if (!item.IsMap()) {
+      c.add(item, "", "indicator", "", "a map with code, name, numerator, ...");
+      continue;
+    }
+    def.code = scalar(get(item, "code"));
+    if (def.code.empty() ||
+        !std::all_of(def.code.begin(), def.code.end(), [](char ch) {
+          return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+        })) {
+      c.add(get(item, "code").IsDefined() ? get(item, "code") : YAML::Node(item), def.code, "code", def.code,
+            "an indicator code of capital letters, digits and _");
+    }
+    for (const auto& d : list)
+      if (d.code == def.code)
+        c.add(get(item, "code"), def.code, "code", def.code,
+              "a code not used before (first at line " + std::to_string(d.line) + ")");
+    for (const auto& kv : item) {
+      const std::string key = kv.first.as<std::string>();
+      if (std::find(known_indicator_keys.begin(), known_indicator_keys.end(), key) ==
+          known_indicator_keys.end())
+        c.add(kv.first, def.code, key, key,
+              "one of code, name, description, unit, numerator, denominator, factor, "
+              "dimensions, ages, source, periodicity, lead_agency");
+    }
+    def.name = read_text(get(item, "name"));
+    if (def.name.en.empty() && def.name.vi.empty())
+      c.add(item, def.code, "name", "", "a name {en: ..., vi: ...}");
+    def.description = read_text(get(item, "description"));
+    if (get(item, "unit")) def.unit = scalar(get(item, "unit"));
+    if (get(item, "factor")) {
+      const std::string f = scalar(get(item, "factor"));
+      char* end = nullptr;
+      def.factor = std::strtod(f.c_str(), &end);
+      if (f.empty() || end != f.c_str() + f.size() || !(def.factor > 0))
+        c.add(get(item, "factor"), def.code, "factor", f, "a positive number");
+    }
+    if (get(item, "ages")) {
+      const std::string a = scalar(get(item, "ages"));
+      if (!parse_age_range(a, def.min_age, def.max_age))
+        c.add(get(item, "ages"), def.code, "ages", a, "an age range such as 0-15");
+    }
+    def.legal_source = scalar(get(item, "source"));
+    def.periodicity = scalar(get(item, "periodicity"));
+    def.lead_agency = scalar(get(item, "lead_agency"));
+    if (!get(item, "numerator")) {
+      c.add(item, def.code, "numerator", "", "a numerator");
+    } else {
+      read_side(c, get(item, "numerator"), def.code, "numerator", def.numerator);
+    }
+    if (get(item, "denominator")) {
+      def.denominator.emplace();
+      read_side(c, get(item, "denominator"), def.code, "denominator", *def.denominator);
+    }
+    if (get(item, "dimensions")) {
+      const auto dims = get(item, "dimensions");
+      if (!dims.IsSequence()) {
+        c.add(dims, def.code, "dimensions", "", "a list of dimension names");
+      } else {
+        for (const auto& d : dims) {
+          const std::string name = scalar(d);
+          if (!detail::find_dimension(name))
+            c.add(d, def.code, "dimensions", name,
+                  "a dimension: sex, age_band, ethnicity, disability, circumstance, concern, "
+                  "concern_group, source, setting, perpetrator, level, risk, outcome, "
+                  "closure_reason, service, referred, agency, agency_kind, kind, topic, "
+                  "audience, programme");
+          else
+            def.dimensions.push_back(name);
+        }
+      }
+    }
+    list.push_back(std::move(def));
+  }
+
+  // Second pass: references to other indicators, and dimensions the numerator's table has.
+  auto find = [&](const std::string& code) -> const indicator_definition* {
+    for (const auto& d : list)
+      if (d.code == code) return &d;
+    return nullptr;
+  };
+  for (auto& def : list) {
+    const YAML::Node item = [&]() -> YAML::Node {
+      for (const auto& it : items)
+        if (scalar(get(it, "code")) == def.code) return it;
+      return YAML::Node();
+    }();
+    for (side_definition* side : {&def.numerator, def.denominator ? &*def.denominator : nullptr}) {
+      if (!side || side->indicator.empty()) continue;
+      const indicator_definition* target = find(side->indicator);
+      const char* field = side == &def.numerator ? "numerator" : "denominator";
+      if (!target) {
+        c.add(get(item, field), def.code, std::string(field) + ".indicator", side->indicator,
+              "the code of an indicator of this catalogue");
+      } else if (!target->numerator.indicator.empty()) {
+        c.add(get(item, field), def.code, std::string(field) + ".indicator", side->indicator,
+              "an indicator whose numerator is written out (not another reference)");
+      }
+    }
+    const indicator_definition* base = &def;
+    if (!def.numerator.indicator.empty()) {
+      base = find(def.numerator.indicator);
+      if (!base || !base->numerator.indicator.empty()) continue;
+    }
+    for (const auto& dim : def.dimensions) {
+      const auto* info = detail::find_dimension(dim);
+      if (info && !detail::dimension_applies(*info, base->numerator.table))
+        c.add(get(item, "dimensions"), def.code, "dimensions", dim,
+              std::string("a dimension that table ") +
+                  std::string(table_name(base->numerator.table)) + " has");
+    }
+  }
+  out = std::move(c.diagnostics());
+  return list;
+}
+
+}  // namespace
+
+catalogue catalogue::parse(std::string_view yaml_text, const std::string& source_name) {
+  std::vector<diagnostic> problems;
+  catalogue result;
+  result.indicators_ = parse_checked(yaml_text, source_name, problems);
+  if (!problems.empty()) throw catalogue_error(std::move(problems));
+  return result;
+}
+
+std::vector<diagnostic> catalogue::check(std::string_view yaml_text,
+                                         const std::string& source_name) {
+  std::vector<diagnostic> problems;
+  parse_checked(yaml_text, source_name, problems);
+  return problems;
+}
+
+namespace {
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw error("cannot read catalogue file '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+std::string base_name(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+}  // namespace
+
+catalogue catalogue::load(const std::string& path) {
+  return parse(read_file(path), base_name(path));
+}
+
+std::vector<diagnostic> check_catalogue_file(const std::string& path) {
+  return catalogue::check(read_file(path), base_name(path));
+}
+
+const catalogue& catalogue::standard() {
+  static const catalogue standard_catalogue =
+      parse(detail::standard_catalogue_text, "standard_catalogue.yaml");
+  return standard_catalogue;
+}
+
+const indicator_definition* catalogue::find(std::string_view code) const noexcept {
+  for (const auto& d : indicators_)
+    if (d.code == code) return &d;
+  return nullptr;
+}
+
+void catalogue::merge(const catalogue& other) {
+  for (const auto& d : other.indicators_) {
+    auto it = std::find_if(indicators_.begin(), indicators_.end(),
+                           [&](const indicator_definition& x) { return x.code == d.code; });
+    if (it != indicators_.end())
+      *it = d;
+    else
+      indicators_.push_back(d);
+  }
+}
+
+const indicator_definition& catalogue::resolve(std::string_view code) const {
+  const indicator_definition* d = find(code);
+  if (!d) throw error("unknown indicator '" + std::string(code) + "'");
+  if (!d->numerator.indicator.empty()) return resolve(d->numerator.indicator);
+  return *d;
+}
+
+}  // namespace safeguard::engine

@@ -1,0 +1,1018 @@
+// Vectorised evaluation of bound expressions. A call is cut into batches of batch_rows rows;
+// each node of the tree evaluates the batch into its own scratch buffer (values, valid
+// bytes, minutes) and its parent combines whole buffers, so the inner loops run over dense
+// arrays. `&&`, `||` and if() evaluate their later arguments only for the rows that still
+// need them, which makes exists(...) behind a cheap test cheap. Scratch buffers live in
+// thread-local storage: evaluation never allocates per row, and one bound expression may be
+// evaluated by several threads at once.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "engine/bound.hpp"
+#include "safeguard/engine/expression.hpp"
+
+namespace safeguard::engine {
+
+namespace detail {
+
+bool pure(op o) noexcept {
+  switch (o) {
+    case op::constant:
+    case op::column:
+    case op::period_start:
+    case op::period_end:
+    case op::days:
+    case op::aggregate_ref:
+    case op::text_equal:
+    case op::text_not_equal:
+    case op::dict_equal:
+    case op::dict_not_equal:
+    case op::row_code_equal:
+    case op::row_code_not_equal:
+    case op::working_days_between:
+    case op::exists: return false;
+    default: return true;
+  }
+}
+
+namespace {
+
+struct slot_data {
+  std::vector<double> value;
+  std::vector<std::uint8_t> valid;
+  std::vector<minute_of_day> minute;
+  std::vector<std::int32_t> rows;    // gathered or mapped rows
+  std::vector<std::int32_t> index;   // positions of the gathered rows in the batch
+  std::vector<std::int32_t> index2;  // if(): positions of the rows taking the second branch
+  std::vector<std::int32_t> related, owner;  // exists(): related rows and their batch position
+  std::vector<double> resolved;      // codes looked up in the dataset for this call
+
+  void ensure() {
+    if (value.size() >= batch_rows) return;
+    value.resize(batch_rows);
+    valid.resize(batch_rows);
+    minute.resize(batch_rows);
+    rows.resize(batch_rows);
+    index.resize(batch_rows);
+    index2.resize(batch_rows);
+  }
+};
+
+struct scratch {
+  std::vector<slot_data> slots;
+  std::vector<day_number> weekday_holidays;  // sorted holidays that fall Monday..Friday
+};
+
+struct state {
+  const eval_context& ctx;
+  scratch& s;
+  const double* aggregate_value = nullptr;
+  const std::uint8_t* aggregate_valid = nullptr;
+
+  slot_data& out(const bnode& n) {
+    slot_data& d = s.slots[n.slot];
+    d.ensure();
+    return d;
+  }
+};
+
+scratch& thread_scratch(const bound_expression& e) {
+  thread_local scratch s;
+  if (s.slots.size() < e.slots) s.slots.resize(e.slots);
+  return s;
+}
+
+// A node's values for the batch: its scratch buffer, or a constant.
+struct view {
+  const double* v = nullptr;
+  const std::uint8_t* ok = nullptr;
+  const minute_of_day* mi = nullptr;
+  double c = 0;
+  std::uint8_t cok = 0;
+  minute_of_day cmi = no_minute;
+  bool scalar = false;
+
+  double value(std::size_t i) const { return scalar ? c : v[i]; }
+  bool valid(std::size_t i) const { return scalar ? cok != 0 : ok[i] != 0; }
+  minute_of_day minute(std::size_t i) const { return scalar ? cmi : (mi ? mi[i] : no_minute); }
+};
+
+// The two shapes of an operand, so that the hot loops are compiled once per shape instead of
+// testing `scalar` for every element.
+struct vector_in {
+  const double* v;
+  const std::uint8_t* ok;
+  double value(std::size_t i) const { return v[i]; }
+  bool valid(std::size_t i) const { return ok[i] != 0; }
+};
+struct scalar_in {
+  double c;
+  bool ok;
+  double value(std::size_t) const { return c; }
+  bool valid(std::size_t) const { return ok; }
+};
+
+template <class F>
+void with_shape(const view& a, F f) {
+  if (a.scalar) f(scalar_in{a.c, a.cok != 0});
+  else f(vector_in{a.v, a.ok});
+}
+
+template <class F>
+void with_shapes(const view& a, const view& b, F f) {
+  with_shape(a, [&](auto x) { with_shape(b, [&](auto y) { f(x, y); }); });
+}
+
+void eval(const bnode& n, state& st, const std::int32_t* rows, std::size_t count);
+
+view operand(const bnode& a, state& st, const std::int32_t* rows, std::size_t count) {
+  view w;
+  if (a.o == op::constant) {
+    w.scalar = true;
+    w.c = a.value;
+    w.cok = a.valid ? 1 : 0;
+    w.cmi = a.type == btype::date_time ? a.minute : no_minute;
+    return w;
+  }
+  eval(a, st, rows, count);
+  slot_data& d = st.out(a);
+  w.v = d.value.data();
+  w.ok = d.valid.data();
+  w.mi = a.type == btype::date_time ? d.minute.data() : nullptr;
+  return w;
+}
+
+void set(slot_data& o, std::size_t i, bool ok, double v) {
+  o.valid[i] = ok ? 1 : 0;
+  o.value[i] = ok ? v : 0;
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading columns
+
+template <class F>
+void read_loop(const std::int32_t* r, std::size_t count, std::size_t size, slot_data& o, F load) {
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::int32_t x = r[i];
+    if (x >= 0 && static_cast<std::size_t>(x) < size) {
+      load(static_cast<std::size_t>(x), i);
+    } else {
+      o.value[i] = 0;
+      o.valid[i] = 0;
+      o.minute[i] = no_minute;
+    }
+  }
+}
+
+template <class Idx>
+void map_rows(const column_data& c, const std::int32_t* in, std::size_t count, std::int32_t* out) {
+  const Idx* p = static_cast<const Idx*>(c.values);
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::int32_t x = in[i];
+    out[i] = x >= 0 && static_cast<std::size_t>(x) < c.size ? p[x].value : -1;
+  }
+}
+
+// concern_groups: the groups touched by a set of concerns, one mask test per group.
+code_set concern_groups_of(code_set concerns) {
+  static const auto masks = [] {
+    std::array<code_set, 32> m{};
+    for (std::size_t i = 0; i < codes::concern().size() && i < 32; ++i) {
+      const code g = codes::group_of_concern(static_cast<code>(i));
+      if (g < 32) m[g] |= code_set{1} << i;
+    }
+    return m;
+  }();
+  static const std::size_t groups = std::min<std::size_t>(codes::concern_group().size(), 32);
+  code_set out = 0;
+  for (std::size_t g = 0; g < groups; ++g)
+    if (concerns & masks[g]) out |= code_set{1} << g;
+  return out;
+}
+
+template <class T>
+void read_numbers(const column_data& c, const std::int32_t* r, std::size_t count, slot_data& o) {
+  const T* p = static_cast<const T*>(c.values);
+  read_loop(r, count, c.size, o, [&](std::size_t x, std::size_t i) {
+    const double v = static_cast<double>(p[x]);
+    set(o, i, std::isfinite(v), v);
+  });
+}
+
+template <class Idx>
+void read_refs(const column_data& c, const std::int32_t* r, std::size_t count, slot_data& o) {
+  const Idx* p = static_cast<const Idx*>(c.values);
+  read_loop(r, count, c.size, o, [&](std::size_t x, std::size_t i) {
+    const std::int32_t v = p[x].value;
+    set(o, i, v >= 0, v);
+  });
+}
+
+void eval_column(const bnode& n, state& st, const std::int32_t* rows, std::size_t count) {
+  slot_data& o = st.out(n);
+  const dataset& data = *st.ctx.data;
+  const std::vector<column_def>& defs = column_defs();
+  const std::int32_t* r = rows;
+  for (int hop : n.hops) {
+    const column_data h = column_source(data, st.ctx.rel, hop);
+    std::int32_t* mapped = o.rows.data();
+    switch (defs[static_cast<std::size_t>(hop)].kind) {
+      case storage::ref_org_unit: map_rows<org_unit_index>(h, r, count, mapped); break;
+      case storage::ref_agency: map_rows<agency_index>(h, r, count, mapped); break;
+      case storage::ref_child: map_rows<child_index>(h, r, count, mapped); break;
+      case storage::ref_case: map_rows<case_index>(h, r, count, mapped); break;
+      case storage::ref_plan: map_rows<plan_index>(h, r, count, mapped); break;
+      default: break;
+    }
+    r = mapped;
+  }
+  const column_def& def = defs[static_cast<std::size_t>(n.column)];
+  const column_data c = column_source(data, st.ctx.rel, n.column);
+  switch (def.kind) {
+    case storage::day: {
+      const day_number* p = static_cast<const day_number*>(c.values);
+      read_loop(r, count, c.size, o, [&](std::size_t x, std::size_t i) {
+        set(o, i, p[x] != no_day, p[x]);
+      });
+      break;
+    }
+    case storage::day_minute: {
+      const day_number* p = static_cast<const day_number*>(c.values);
+      const minute_of_day* m = static_cast<const minute_of_day*>(c.minutes);
+      read_loop(r, count, c.size, o, [&](std::size_t x, std::size_t i) {
+        const bool ok = p[x] != no_day;
+        set(o, i, ok, p[x]);
+        o.minute[i] = ok && m ? m[x] : no_minute;
+      });
+      break;
+    }
+    case storage::code8: {
+      const code* p = static_cast<const code*>(c.values);
+      read_loop(r, count, c.size, o, [&](std::size_t x, std::size_t i) {
+        set(o, i, p[x] != no_code, p[x]);
+      });
+      break;
+    }
+    case storage::code_set32: {
+      const code_set* p = static_cast<const code_set*>(c.values);
+      read_loop(r, count, c.size, o, [&](std::size_t x, std::size_t i) {
+        set(o, i, p[x] != 0, p[x]);
+      });
+      break;
+    }
+    case storage::concern_groups: {
+      const code_set* p = static_cast<const code_set*>(c.values);
+      read_loop(r, count, c.size, o, [&](std::size_t x, std::size_t i) {
+        const code_set g = concern_groups_of(p[x]);
+        set(o, i, g != 0, g);
+      });
+      break;
+    }
+    case storage::flag8: {
+      const flag* p = static_cast<const flag*>(c.values);
+      read_loop(r, count, c.size, o, [&](std::size_t x, std::size_t i) {
+        set(o, i, p[x] != no_flag, p[x]);
+      });
+      break;
+    }
+    case storage::int64: read_numbers<std::int64_t>(c, r, count, o); break;
+    case storage::int16: read_numbers<std::int16_t>(c, r, count, o); break;
+    case storage::uint8: read_numbers<std::uint8_t>(c, r, count, o); break;
+    case storage::float64: read_numbers<double>(c, r, count, o); break;
+    case storage::dict32: {
+      const std::int32_t* p = static_cast<const std::int32_t*>(c.values);
+      read_loop(r, count, c.size, o, [&](std::size_t x, std::size_t i) {
+        set(o, i, p[x] >= 0, p[x]);
+      });
+      break;
+    }
+    case storage::ref_org_unit: read_refs<org_unit_index>(c, r, count, o); break;
+    case storage::ref_agency: read_refs<agency_index>(c, r, count, o); break;
+    case storage::ref_child: read_refs<child_index>(c, r, count, o); break;
+    case storage::ref_case: read_refs<case_index>(c, r, count, o); break;
+    case storage::ref_plan: read_refs<plan_index>(c, r, count, o); break;
+    case storage::self_row:
+      read_loop(r, count, c.size, o, [&](std::size_t x, std::size_t i) {
+        set(o, i, true, static_cast<double>(x));
+      });
+      break;
+    case storage::text: {
+      const string_column& s = *c.strings;
+      read_loop(r, count, c.size, o, [&](std::size_t x, std::size_t i) {
+        set(o, i, !s[x].empty(), static_cast<double>(x));
+      });
+      break;
+    }
+    case storage::org_level: {
+      const std::uint8_t* p = static_cast<const std::uint8_t*>(c.values);
+      read_loop(r, count, c.size, o, [&](std::size_t x, std::size_t i) {
+        set(o, i, p[x] > 0, p[x]);
+      });
+      break;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Operators and functions
+
+template <class F>
+void arithmetic(const bnode& n, state& st, const std::int32_t* rows, std::size_t count, F f) {
+  const view a = operand(*n.args[0], st, rows, count);
+  const view b = operand(*n.args[1], st, rows, count);
+  slot_data& o = st.out(n);
+  double* out = o.value.data();
+  std::uint8_t* valid = o.valid.data();
+  with_shapes(a, b, [&](auto x, auto y) {
+    for (std::size_t i = 0; i < count; ++i) {
+      const double r = f(x.value(i), y.value(i));
+      const bool ok = x.valid(i) && y.valid(i) && std::isfinite(r);
+      valid[i] = ok;
+      out[i] = ok ? r : 0;
+    }
+  });
+}
+
+template <class F>
+void unary(const bnode& n, state& st, const std::int32_t* rows, std::size_t count, F f) {
+  const view a = operand(*n.args[0], st, rows, count);
+  slot_data& o = st.out(n);
+  for (std::size_t i = 0; i < count; ++i) {
+    const bool ok = a.valid(i);
+    const double r = ok ? f(a.value(i)) : 0;
+    set(o, i, ok && std::isfinite(r), r);
+  }
+}
+
+template <class F>
+void comparison(const bnode& n, state& st, const std::int32_t* rows, std::size_t count, F f) {
+  const view a = operand(*n.args[0], st, rows, count);
+  const view b = operand(*n.args[1], st, rows, count);
+  slot_data& o = st.out(n);
+  if (!n.by_minute) {
+    double* out = o.value.data();
+    std::uint8_t* valid = o.valid.data();
+    with_shapes(a, b, [&](auto x, auto y) {
+      for (std::size_t i = 0; i < count; ++i) {
+        const bool ok = x.valid(i) && y.valid(i);
+        valid[i] = ok;
+        out[i] = ok && f(x.value(i), y.value(i)) ? 1 : 0;
+      }
+    });
+    return;
+  }
+  // Two date-times: by day, then by minute when both have a time of day.
+  for (std::size_t i = 0; i < count; ++i) {
+    const bool ok = a.valid(i) && b.valid(i);
+    double x = a.value(i), y = b.value(i);
+    const minute_of_day mx = a.minute(i), my = b.minute(i);
+    if (x == y && mx != no_minute && my != no_minute) {
+      x = mx;
+      y = my;
+    }
+    set(o, i, ok, f(x, y) ? 1 : 0);
+  }
+}
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  const std::int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+// Monday..Friday days from the Monday 1970-01-05 (day 4) up to `d`, shifted by a constant:
+// only differences are used, so weekdays(b) - weekdays(a) counts them in (a, b].
+std::int64_t weekdays_until(std::int64_t d) {
+  const std::int64_t m = d - 4;
+  const std::int64_t weeks = floor_div(m, 7);
+  const std::int64_t rest = m - weeks * 7;  // 0 = Monday
+  return weeks * 5 + std::min<std::int64_t>(rest + 1, 5);
+}
+
+std::int64_t holidays_until(const std::vector<day_number>& h, std::int64_t d) {
+  return std::upper_bound(h.begin(), h.end(), d,
+                          [](std::int64_t x, day_number y) { return x < y; }) -
+         h.begin();
+}
+
+void eval_logical(const bnode& n, state& st, const std::int32_t* rows, std::size_t count,
+                  bool is_and) {
+  const view a = operand(*n.args[0], st, rows, count);
+  slot_data& o = st.out(n);
+  // The rows the right side can still change: `a` is not false (for &&) / not true (||).
+  std::size_t m = 0;
+  std::fill_n(o.value.data(), count, is_and ? 0.0 : 1.0);
+  std::fill_n(o.valid.data(), count, std::uint8_t{1});
+  std::int32_t* index = o.index.data();
+  with_shape(a, [&](auto x) {
+    for (std::size_t i = 0; i < count; ++i) {
+      const bool decided = x.valid(i) && ((x.value(i) != 0) != is_and);
+      index[m] = static_cast<std::int32_t>(i);
+      m += decided ? 0 : 1;
+    }
+  });
+  if (m == 0) return;
+  const std::int32_t* sub = rows;
+  if (m < count) {
+    for (std::size_t j = 0; j < m; ++j) o.rows[j] = rows[o.index[j]];
+    sub = o.rows.data();
+  }
+  const view b = operand(*n.args[1], st, sub, m);
+  for (std::size_t j = 0; j < m; ++j) {
+    const auto i = static_cast<std::size_t>(o.index[j]);
+    const bool b_decides = b.valid(j) && ((b.value(j) != 0) != is_and);
+    if (b_decides) {
+      set(o, i, true, is_and ? 0 : 1);
+    } else if (a.valid(i) && b.valid(j)) {
+      set(o, i, true, is_and ? 1 : 0);
+    } else {
+      set(o, i, false, 0);
+    }
+  }
+}
+
+// Evaluates `branch` for the batch positions `index[0..m)` and stores it there.
+void eval_branch(const bnode& n, const bnode& branch, state& st, const std::int32_t* rows,
+                 std::size_t count, const std::vector<std::int32_t>& index, std::size_t m) {
+  if (m == 0) return;
+  slot_data& o = st.out(n);
+  const std::int32_t* sub = rows;
+  if (m < count) {
+    for (std::size_t j = 0; j < m; ++j) o.rows[j] = rows[index[j]];
+    sub = o.rows.data();
+  }
+  const view b = operand(branch, st, sub, m);
+  for (std::size_t j = 0; j < m; ++j) {
+    const auto i = static_cast<std::size_t>(index[j]);
+    set(o, i, b.valid(j), b.value(j));
+    o.minute[i] = b.minute(j);
+  }
+}
+
+void eval_if(const bnode& n, state& st, const std::int32_t* rows, std::size_t count) {
+  const view c = operand(*n.args[0], st, rows, count);
+  slot_data& o = st.out(n);
+  std::size_t yes = 0, no = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    set(o, i, false, 0);
+    o.minute[i] = no_minute;
+    if (!c.valid(i)) continue;  // if(null, a, b) is null
+    if (c.value(i) != 0) o.index[yes++] = static_cast<std::int32_t>(i);
+    else o.index2[no++] = static_cast<std::int32_t>(i);
+  }
+  eval_branch(n, *n.args[1], st, rows, count, o.index, yes);
+  eval_branch(n, *n.args[2], st, rows, count, o.index2, no);
+}
+
+void eval_first_non_null(const bnode& n, state& st, const std::int32_t* rows, std::size_t count) {
+  slot_data& o = st.out(n);
+  for (std::size_t i = 0; i < count; ++i) {
+    set(o, i, false, 0);
+    o.minute[i] = no_minute;
+  }
+  for (const auto& a : n.args) {
+    const view v = operand(*a, st, rows, count);
+    for (std::size_t i = 0; i < count; ++i)
+      if (!o.valid[i] && v.valid(i)) {
+        set(o, i, true, v.value(i));
+        o.minute[i] = v.minute(i);
+      }
+  }
+}
+
+void eval_extreme(const bnode& n, state& st, const std::int32_t* rows, std::size_t count,
+                  bool greatest) {
+  slot_data& o = st.out(n);
+  for (std::size_t i = 0; i < count; ++i) {
+    set(o, i, false, 0);
+    o.minute[i] = no_minute;
+  }
+  for (const auto& a : n.args) {
+    const view v = operand(*a, st, rows, count);
+    for (std::size_t i = 0; i < count; ++i) {
+      if (!v.valid(i)) continue;  // nulls are skipped, as SQL's greatest/least do
+      const double x = v.value(i);
+      const minute_of_day mx = v.minute(i);
+      bool better = !o.valid[i];
+      if (!better) {
+        const double y = o.value[i];
+        if (x != y) better = greatest ? x > y : x < y;
+        else better = greatest ? mx > o.minute[i] : (mx != no_minute && (o.minute[i] == no_minute || mx < o.minute[i]));
+      }
+      if (better) {
+        set(o, i, true, x);
+        o.minute[i] = mx;
+      }
+    }
+  }
+}
+
+std::int32_t find_row_code(const dataset& d, table_id t, const std::string& code) {
+  const string_column* col = t == table_id::org_units  ? &d.org_units.code
+                             : t == table_id::agencies ? &d.agencies.code
+                                                       : &d.plans.id;
+  for (std::size_t i = 0; i < col->size(); ++i)
+    if ((*col)[i] == code) return static_cast<std::int32_t>(i);
+  return -2;  // matches no row
+}
+
+std::int32_t find_entry(const dictionary* d, const std::string& code) {
+  if (!d) return -2;
+  for (std::size_t i = 0; i < d->values.size(); ++i)
+    if (d->values[i] == code) return static_cast<std::int32_t>(i);
+  return -2;  // an absent code matches no row
+}
+
+// Looks up, once per call, the quoted codes that live in the dataset.
+void prepare(const bnode& n, state& st) {
+  for (const auto& a : n.args) prepare(*a, st);
+  const bool dict = n.o == op::dict_equal || n.o == op::dict_not_equal ||
+                    (n.o == op::is_in && n.set == set_kind::dictionary);
+  const bool row = n.o == op::row_code_equal || n.o == op::row_code_not_equal ||
+                   (n.o == op::is_in && n.set == set_kind::row_code);
+  if (!dict && !row) return;
+  slot_data& o = st.s.slots[n.slot];
+  o.resolved.clear();
+  const bnode& x = *n.args[0];
+  const dictionary* d =
+      dict ? column_source(*st.ctx.data, st.ctx.rel, x.dict_column).dict : nullptr;
+  auto look = [&](const std::string& code) {
+    return static_cast<double>(dict ? find_entry(d, code)
+                                    : find_row_code(*st.ctx.data, x.row_table, code));
+  };
+  if (n.o == op::is_in) {
+    for (const auto& s : n.strs) o.resolved.push_back(look(s));
+  } else {
+    o.resolved.push_back(look(n.str));
+  }
+}
+
+void eval_is_in(const bnode& n, state& st, const std::int32_t* rows, std::size_t count) {
+  const view x = operand(*n.args[0], st, rows, count);
+  slot_data& o = st.out(n);
+  if (n.set == set_kind::text) {
+    const bnode& a = *n.args[0];
+    const string_column& s = *column_source(*st.ctx.data, st.ctx.rel, a.text_column).strings;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (!x.valid(i)) {
+        set(o, i, false, 0);
+        continue;
+      }
+      const std::string_view v = s[static_cast<std::size_t>(x.value(i))];
+      const bool found = std::find(n.strs.begin(), n.strs.end(), v) != n.strs.end();
+      set(o, i, found || !n.null_candidate, found ? 1 : 0);
+    }
+    return;
+  }
+  const std::vector<double>& candidates = n.set == set_kind::numbers ? n.numbers : o.resolved;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!x.valid(i)) {
+      set(o, i, false, 0);
+      continue;
+    }
+    const double v = x.value(i);
+    const bool found = std::find(candidates.begin(), candidates.end(), v) != candidates.end();
+    set(o, i, found || !n.null_candidate, found ? 1 : 0);
+  }
+}
+
+void eval_text_equal(const bnode& n, state& st, const std::int32_t* rows, std::size_t count) {
+  const bool eq = n.o == op::text_equal;
+  const bnode& a = *n.args[0];
+  const view x = operand(a, st, rows, count);
+  const string_column& sa = *column_source(*st.ctx.data, st.ctx.rel, a.text_column).strings;
+  slot_data& o = st.out(n);
+  if (n.args.size() == 1) {
+    for (std::size_t i = 0; i < count; ++i) {
+      if (!x.valid(i)) {
+        set(o, i, false, 0);
+        continue;
+      }
+      set(o, i, true, (sa[static_cast<std::size_t>(x.value(i))] == n.str) == eq ? 1 : 0);
+    }
+    return;
+  }
+  const bnode& b = *n.args[1];
+  const view y = operand(b, st, rows, count);
+  const string_column& sb = *column_source(*st.ctx.data, st.ctx.rel, b.text_column).strings;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!x.valid(i) || !y.valid(i)) {
+      set(o, i, false, 0);
+      continue;
+    }
+    const bool same =
+        sa[static_cast<std::size_t>(x.value(i))] == sb[static_cast<std::size_t>(y.value(i))];
+    set(o, i, true, same == eq ? 1 : 0);
+  }
+}
+
+void eval_exists(const bnode& n, state& st, const std::int32_t* rows, std::size_t count) {
+  slot_data& o = st.out(n);
+  const relations& rel = *st.ctx.rel;
+  const dataset& data = *st.ctx.data;
+  const bool honour = st.ctx.honour_consent;
+  const auto& consent = data.cases.consent_reporting;
+  auto visible = [&](std::int32_t c) {
+    return !honour || static_cast<std::size_t>(c) >= consent.size() ||
+           consent[static_cast<std::size_t>(c)] != 0;
+  };
+  auto range = [](const std::vector<std::int32_t>& offsets, std::int32_t r, std::int32_t& b,
+                  std::int32_t& e) {
+    if (r < 0 || static_cast<std::size_t>(r) + 1 >= offsets.size()) {
+      b = e = 0;
+      return;
+    }
+    b = offsets[static_cast<std::size_t>(r)];
+    e = offsets[static_cast<std::size_t>(r) + 1];
+  };
+  o.related.clear();
+  o.owner.clear();
+  auto add = [&](std::size_t i, std::int32_t row) {
+    o.related.push_back(row);
+    o.owner.push_back(static_cast<std::int32_t>(i));
+  };
+  for (std::size_t i = 0; i < count; ++i) {
+    set(o, i, true, 0);
+    const std::int32_t r = rows[i];
+    std::int32_t b = 0, e = 0;
+    switch (n.relation) {
+      case relation_kind::case_services:
+        if (!visible(r)) break;
+        range(rel.services_of_case_offsets, r, b, e);
+        for (std::int32_t k = b; k < e; ++k) add(i, rel.services_of_case[static_cast<std::size_t>(k)]);
+        break;
+      case relation_kind::child_cases:
+        range(rel.cases_of_child_offsets, r, b, e);
+        for (std::int32_t k = b; k < e; ++k) {
+          const std::int32_t c = rel.cases_of_child[static_cast<std::size_t>(k)];
+          if (visible(c)) add(i, c);
+        }
+        break;
+      case relation_kind::child_services:
+        range(rel.cases_of_child_offsets, r, b, e);
+        for (std::int32_t k = b; k < e; ++k) {
+          const std::int32_t c = rel.cases_of_child[static_cast<std::size_t>(k)];
+          if (!visible(c)) continue;
+          std::int32_t sb = 0, se = 0;
+          range(rel.services_of_case_offsets, c, sb, se);
+          for (std::int32_t q = sb; q < se; ++q)
+            add(i, rel.services_of_case[static_cast<std::size_t>(q)]);
+        }
+        break;
+      case relation_kind::child_episodes:
+        range(rel.episodes_of_child_offsets, r, b, e);
+        for (std::int32_t k = b; k < e; ++k) add(i, rel.episodes_of_child[static_cast<std::size_t>(k)]);
+        break;
+      case relation_kind::agency_activities:
+        range(rel.activities_of_agency_offsets, r, b, e);
+        for (std::int32_t k = b; k < e; ++k)
+          add(i, rel.activities_of_agency[static_cast<std::size_t>(k)]);
+        break;
+    }
+  }
+  if (n.args.empty()) {
+    for (std::int32_t i : o.owner) o.value[static_cast<std::size_t>(i)] = 1;
+    return;
+  }
+  const bnode& filter = *n.args[0];
+  for (std::size_t k = 0; k < o.related.size(); k += batch_rows) {
+    const std::size_t m = std::min(batch_rows, o.related.size() - k);
+    const view f = operand(filter, st, o.related.data() + k, m);
+    for (std::size_t j = 0; j < m; ++j)
+      if (f.valid(j) && f.value(j) != 0) o.value[static_cast<std::size_t>(o.owner[k + j])] = 1;
+  }
+}
+
+template <class F>
+void between(const bnode& n, state& st, const std::int32_t* rows, std::size_t count, F f) {
+  arithmetic(n, st, rows, count, f);
+}
+
+void eval_minutes(const bnode& n, state& st, const std::int32_t* rows, std::size_t count,
+                  double divisor) {
+  const view a = operand(*n.args[0], st, rows, count);
+  const view b = operand(*n.args[1], st, rows, count);
+  slot_data& o = st.out(n);
+  for (std::size_t i = 0; i < count; ++i) {
+    const minute_of_day ma = a.minute(i), mb = b.minute(i);
+    const bool ok = a.valid(i) && b.valid(i) && ma != no_minute && mb != no_minute;
+    const double minutes = (b.value(i) - a.value(i)) * 1440.0 + (mb - ma);
+    set(o, i, ok, minutes / divisor);
+  }
+}
+
+void eval(const bnode& n, state& st, const std::int32_t* rows, std::size_t count) {
+  switch (n.o) {
+    case op::constant: {
+      slot_data& o = st.out(n);
+      for (std::size_t i = 0; i < count; ++i) {
+        set(o, i, n.valid, n.value);
+        o.minute[i] = n.minute;
+      }
+      return;
+    }
+    case op::column: eval_column(n, st, rows, count); return;
+    case op::period_start:
+    case op::period_end:
+    case op::days: {
+      const day_number s = st.ctx.period_start, e = st.ctx.period_end;
+      const bool ok = n.o == op::period_start ? s != no_day
+                      : n.o == op::period_end ? e != no_day
+                                              : s != no_day && e != no_day;
+      const double v = n.o == op::period_start ? s
+                       : n.o == op::period_end ? e
+                                               : static_cast<double>(e) - s + 1;
+      slot_data& o = st.out(n);
+      for (std::size_t i = 0; i < count; ++i) set(o, i, ok, v);
+      return;
+    }
+    case op::aggregate_ref: {
+      slot_data& o = st.out(n);
+      const bool ok = st.aggregate_valid && st.aggregate_valid[n.term] != 0;
+      // Outside null-testing functions a missing aggregate counts as 0 (DHIS2).
+      for (std::size_t i = 0; i < count; ++i)
+        set(o, i, ok || !n.null_testing, ok ? st.aggregate_value[n.term] : 0);
+      return;
+    }
+    case op::negate: unary(n, st, rows, count, [](double x) { return -x; }); return;
+    case op::logical_not: unary(n, st, rows, count, [](double x) { return x == 0 ? 1.0 : 0.0; }); return;
+    case op::add: arithmetic(n, st, rows, count, [](double x, double y) { return x + y; }); return;
+    case op::subtract: arithmetic(n, st, rows, count, [](double x, double y) { return x - y; }); return;
+    case op::multiply: arithmetic(n, st, rows, count, [](double x, double y) { return x * y; }); return;
+    case op::divide: arithmetic(n, st, rows, count, [](double x, double y) { return x / y; }); return;
+    case op::modulo: arithmetic(n, st, rows, count, [](double x, double y) { return std::fmod(x, y); }); return;
+    case op::power: arithmetic(n, st, rows, count, [](double x, double y) { return std::pow(x, y); }); return;
+    case op::less: comparison(n, st, rows, count, [](double x, double y) { return x < y; }); return;
+    case op::greater: comparison(n, st, rows, count, [](double x, double y) { return x > y; }); return;
+    case op::less_equal: comparison(n, st, rows, count, [](double x, double y) { return x <= y; }); return;
+    case op::greater_equal: comparison(n, st, rows, count, [](double x, double y) { return x >= y; }); return;
+    case op::equal: comparison(n, st, rows, count, [](double x, double y) { return x == y; }); return;
+    case op::not_equal: comparison(n, st, rows, count, [](double x, double y) { return x != y; }); return;
+    case op::text_equal:
+    case op::text_not_equal: eval_text_equal(n, st, rows, count); return;
+    case op::dict_equal:
+    case op::dict_not_equal:
+    case op::row_code_equal:
+    case op::row_code_not_equal: {
+      const view x = operand(*n.args[0], st, rows, count);
+      slot_data& o = st.out(n);
+      const double target = o.resolved.empty() ? -2 : o.resolved[0];
+      const bool eq = n.o == op::dict_equal || n.o == op::row_code_equal;
+      for (std::size_t i = 0; i < count; ++i)
+        set(o, i, x.valid(i), (x.value(i) == target) == eq ? 1 : 0);
+      return;
+    }
+    case op::logical_and: eval_logical(n, st, rows, count, true); return;
+    case op::logical_or: eval_logical(n, st, rows, count, false); return;
+    case op::if_: eval_if(n, st, rows, count); return;
+    case op::is_in: eval_is_in(n, st, rows, count); return;
+    case op::is_null:
+    case op::is_not_null: {
+      const view x = operand(*n.args[0], st, rows, count);
+      slot_data& o = st.out(n);
+      const bool want_null = n.o == op::is_null;
+      for (std::size_t i = 0; i < count; ++i) set(o, i, true, x.valid(i) != want_null ? 1 : 0);
+      return;
+    }
+    case op::first_non_null: eval_first_non_null(n, st, rows, count); return;
+    case op::greatest: eval_extreme(n, st, rows, count, true); return;
+    case op::least: eval_extreme(n, st, rows, count, false); return;
+    case op::log:
+      if (n.args.size() == 2)
+        arithmetic(n, st, rows, count, [](double x, double base) { return std::log(x) / std::log(base); });
+      else
+        unary(n, st, rows, count, [](double x) { return std::log(x); });
+      return;
+    case op::log10: unary(n, st, rows, count, [](double x) { return std::log10(x); }); return;
+    case op::zing: unary(n, st, rows, count, [](double x) { return x > 0 ? x : 0.0; }); return;
+    case op::oizp: {
+      // DHIS2: null (and NaN) are not zero or positive, so 0, never null.
+      const view x = operand(*n.args[0], st, rows, count);
+      slot_data& o = st.out(n);
+      for (std::size_t i = 0; i < count; ++i) set(o, i, true, x.valid(i) && x.value(i) >= 0 ? 1 : 0);
+      return;
+    }
+    case op::days_between:
+      between(n, st, rows, count, [](double a, double b) { return b - a; });
+      return;
+    case op::weeks_between:
+      between(n, st, rows, count, [](double a, double b) {
+        return static_cast<double>((static_cast<std::int64_t>(b) - static_cast<std::int64_t>(a)) / 7);
+      });
+      return;
+    case op::months_between:
+      between(n, st, rows, count, [](double a, double b) {
+        return static_cast<double>(months_between(static_cast<day_number>(a), static_cast<day_number>(b)));
+      });
+      return;
+    case op::years_between:
+      between(n, st, rows, count, [](double a, double b) {
+        const auto x = static_cast<day_number>(a), y = static_cast<day_number>(b);
+        return static_cast<double>(x <= y ? age_in_years(x, y) : -age_in_years(y, x));
+      });
+      return;
+    case op::minutes_between: eval_minutes(n, st, rows, count, 1.0); return;
+    case op::hours_between: eval_minutes(n, st, rows, count, 60.0); return;
+    case op::working_days_between: {
+      const std::vector<day_number>& h = st.s.weekday_holidays;
+      between(n, st, rows, count, [&h](double a, double b) {
+        const auto x = static_cast<std::int64_t>(a), y = static_cast<std::int64_t>(b);
+        return static_cast<double>((weekdays_until(y) - weekdays_until(x)) -
+                                   (holidays_until(h, y) - holidays_until(h, x)));
+      });
+      return;
+    }
+    case op::contains_all:
+    case op::contains_any: {
+      const view x = operand(*n.args[0], st, rows, count);
+      slot_data& o = st.out(n);
+      const code_set mask = n.mask;
+      const bool all = n.o == op::contains_all;
+      double* out = o.value.data();
+      std::fill_n(o.valid.data(), count, std::uint8_t{1});
+      with_shape(x, [&](auto v) {
+        // Invalid cells hold 0, the empty set.
+        if (all) {
+          for (std::size_t i = 0; i < count; ++i)
+            out[i] = (static_cast<code_set>(v.value(i)) & mask) == mask ? 1 : 0;
+        } else {
+          for (std::size_t i = 0; i < count; ++i)
+            out[i] = (static_cast<code_set>(v.value(i)) & mask) != 0 ? 1 : 0;
+        }
+      });
+      return;
+    }
+    case op::exists: eval_exists(n, st, rows, count); return;
+  }
+}
+
+void check_context(const bound_expression& e, const eval_context& ctx) {
+  if (e.uses_data && !ctx.data)
+    throw error("evaluating an expression over rows needs eval_context::data");
+  if (e.uses_relations && !ctx.rel)
+    throw error("exists() and org_unit.level need eval_context::rel (relations of the dataset)");
+}
+
+// What a call needs besides the rows: codes looked up in the dataset, weekday holidays.
+void begin_call(const bound_expression& e, state& st) {
+  if (e.needs_lookup) prepare(*e.root, st);
+  if (e.uses_holidays) {
+    auto& h = st.s.weekday_holidays;
+    h.clear();
+    if (st.ctx.holidays)
+      for (day_number d : *st.ctx.holidays)
+        if (iso_weekday(d) <= 5) h.push_back(d);
+    std::sort(h.begin(), h.end());
+    h.erase(std::unique(h.begin(), h.end()), h.end());
+  }
+}
+
+}  // namespace
+
+void fold(bnode& n) {
+  scratch s;
+  s.slots.resize(1);
+  const eval_context ctx;
+  state st{ctx, s};
+  const std::uint32_t saved = n.slot;
+  n.slot = 0;
+  const std::int32_t row = 0;
+  eval(n, st, &row, 1);
+  const slot_data& o = s.slots[0];
+  n.o = op::constant;
+  n.valid = o.valid[0] != 0;
+  n.value = n.valid ? o.value[0] : 0;
+  n.minute = n.type == btype::date_time && n.valid ? o.minute[0] : no_minute;
+  n.args.clear();
+  n.slot = saved;
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------
+// row_expression
+
+row_expression::row_expression() = default;
+row_expression::~row_expression() = default;
+row_expression::row_expression(row_expression&&) noexcept = default;
+row_expression& row_expression::operator=(row_expression&&) noexcept = default;
+
+value_type row_expression::type() const noexcept {
+  if (!impl_) return value_type::number;
+  switch (impl_->root->type) {
+    case detail::btype::number: return value_type::number;
+    case detail::btype::boolean: return value_type::boolean;
+    case detail::btype::code: return value_type::code;
+    case detail::btype::code_set: return value_type::code_set;
+    case detail::btype::date: return value_type::date;
+    case detail::btype::date_time: return value_type::date_time;
+    case detail::btype::text:
+    case detail::btype::string: return value_type::text;
+    case detail::btype::row: return value_type::row;
+    case detail::btype::null: return value_type::number;
+  }
+  return value_type::number;
+}
+
+table_id row_expression::table() const noexcept {
+  return impl_ ? impl_->table : table_id::cases;
+}
+
+bool row_expression::depends_on_period() const noexcept { return impl_ && impl_->uses_period; }
+
+void row_expression::evaluate(const eval_context& ctx, const std::int32_t* rows, std::size_t n,
+                              value_batch& out) const {
+  if (!impl_) throw error("evaluate() called on an empty row_expression");
+  const bound_expression& e = *impl_;
+  detail::check_context(e, ctx);
+  detail::scratch& s = detail::thread_scratch(e);
+  detail::state st{ctx, s};
+  detail::begin_call(e, st);
+  const bool with_minutes = e.root->type == detail::btype::date_time;
+  out.value.resize(n);
+  out.valid.resize(n);
+  if (with_minutes) out.minute.resize(n);
+  else out.minute.clear();
+  for (std::size_t base = 0; base < n; base += detail::batch_rows) {
+    const std::size_t m = std::min(detail::batch_rows, n - base);
+    detail::eval(*e.root, st, rows + base, m);
+    const detail::slot_data& o = s.slots[e.root->slot];
+    std::memcpy(out.value.data() + base, o.value.data(), m * sizeof(double));
+    std::memcpy(out.valid.data() + base, o.valid.data(), m);
+    if (with_minutes)
+      std::memcpy(out.minute.data() + base, o.minute.data(), m * sizeof(minute_of_day));
+  }
+}
+
+std::size_t row_expression::select(const eval_context& ctx, const std::int32_t* rows, std::size_t n,
+                                   std::int32_t* out_rows) const {
+  if (!impl_) throw error("select() called on an empty row_expression");
+  const bound_expression& e = *impl_;
+  detail::check_context(e, ctx);
+  if (e.root->o == detail::op::constant) {
+    if (!(e.root->valid && e.root->value != 0)) return 0;
+    if (out_rows != rows) std::copy(rows, rows + n, out_rows);
+    return n;
+  }
+  detail::scratch& s = detail::thread_scratch(e);
+  detail::state st{ctx, s};
+  detail::begin_call(e, st);
+  std::size_t kept = 0;
+  for (std::size_t base = 0; base < n; base += detail::batch_rows) {
+    const std::size_t m = std::min(detail::batch_rows, n - base);
+    detail::eval(*e.root, st, rows + base, m);
+    const detail::slot_data& o = s.slots[e.root->slot];
+    // kept <= base + i, so writing in place over `rows` never overwrites an unread row.
+    for (std::size_t i = 0; i < m; ++i)
+      if (o.valid[i] && o.value[i] != 0) out_rows[kept++] = rows[base + i];
+  }
+  return kept;
+}
+
+// ---------------------------------------------------------------------------------------
+// side_expression
+
+side_expression::side_expression() = default;
+side_expression::~side_expression() = default;
+side_expression::side_expression(side_expression&&) noexcept = default;
+side_expression& side_expression::operator=(side_expression&&) noexcept = default;
+
+table_id side_expression::table() const noexcept { return table_; }
+
+const std::vector<aggregate_term>& side_expression::aggregates() const noexcept {
+  return aggregates_;
+}
+
+bool side_expression::combine(const double* aggregate_values, const std::uint8_t* aggregate_valid,
+                              day_number period_start, day_number period_end,
+                              double& result) const {
+  if (!cell_) return false;
+  const bound_expression& e = *cell_;
+  // SKIP_IF_ALL_VALUES_MISSING: null when every aggregate read outside isNull & co. is
+  // missing.
+  if (!e.counted_terms.empty() &&
+      std::none_of(e.counted_terms.begin(), e.counted_terms.end(),
+                   [&](std::uint32_t t) { return aggregate_valid[t] != 0; }))
+    return false;
+  const detail::bnode& root = *e.root;
+  if (root.o == detail::op::aggregate_ref && aggregate_valid[root.term]) {
+    result = aggregate_values[root.term];
+    return true;
+  }
+  eval_context ctx;
+  ctx.period_start = period_start;
+  ctx.period_end = period_end;
+  detail::scratch& s = detail::thread_scratch(e);
+  detail::state st{ctx, s, aggregate_values, aggregate_valid};
+  const std::int32_t row = 0;
+  detail::eval(root, st, &row, 1);
+  const detail::slot_data& o = s.slots[root.slot];
+  if (!o.valid[0]) return false;
+  result = o.value[0];
+  return true;
+}
+
+}  // namespace safeguard::engine

@@ -1,0 +1,134 @@
+// Catalogue files: the embedded standard catalogue, and every error a hand-edited file can have.
+#include "safeguard/engine/catalogue.hpp"
+
+#include <gtest/gtest.h>
+
+namespace sg = safeguard;
+using sg::engine::catalogue;
+
+namespace {
+
+std::vector<sg::diagnostic> check(const std::string& text) { return catalogue::check(text, "mine.yaml"); }
+
+bool has(const std::vector<sg::diagnostic>& ds, const std::string& column_name, std::uint64_t line,
+         const std::string& expected_part) {
+  for (const auto& d : ds)
+    if (d.column_name == column_name && d.line == line &&
+        d.expected.find(expected_part) != std::string::npos)
+      return true;
+  return false;
+}
+
+std::string dump(const std::vector<sg::diagnostic>& ds) {
+  std::string s;
+  for (const auto& d : ds) s += d.to_string() + "\n";
+  return s;
+}
+
+}  // namespace
+
+TEST(StandardCatalogue, HoldsEveryIndicatorOfTheSpecInOrder) {
+  const std::vector<std::string> spec_order = {
+      "CHILD_POP", "CHILD_POP_0_17", "REG_CHILDREN", "CSC_CHILDREN", "CSC_PCT",
+      "CSC_ASSISTED_PCT", "AT_RISK_CHILDREN", "CASES_NEW", "ABUSE_CASES", "ABUSED_CHILDREN",
+      "ABUSE_RATE", "SEXUAL_ABUSE_CHILDREN", "ABUSED_SUPPORTED_PCT", "HOTLINE_SHARE",
+      "EMERGENCY_12H_PCT", "PLAN_7WD_PCT", "CASE_PLAN_PCT", "OPEN_CASES", "CASES_CLOSED",
+      "DAYS_TO_CLOSE_MEDIAN", "REFERRAL_PCT", "SERVICES_PROVIDED", "INJURY_RATE",
+      "INJURY_DEATH_RATE", "DROWNING_DEATHS", "DROWNING_DEATH_RATE", "DIRECTIVES", "TRAININGS",
+      "TRAINING_PARTICIPANTS", "COMM_SESSIONS", "COMM_REACH", "CHILD_REACH", "MEDIA_ITEMS",
+      "UNITS_REACHED", "SUPPORT_GIVEN", "FACILITIES_BUILT"};
+  const catalogue& cat = catalogue::standard();
+  ASSERT_EQ(cat.size(), spec_order.size());
+  for (std::size_t i = 0; i < spec_order.size(); ++i) {
+    const auto& d = cat.indicators()[i];
+    EXPECT_EQ(d.code, spec_order[i]);
+    EXPECT_FALSE(d.name.vi.empty()) << d.code;
+    EXPECT_FALSE(d.name.en.empty()) << d.code;
+    EXPECT_FALSE(d.legal_source.empty()) << d.code;
+  }
+  EXPECT_EQ(cat.find("CHILD_POP_0_17")->max_age, 17);
+  EXPECT_EQ(cat.find("ABUSE_RATE")->factor, 100000);
+  EXPECT_EQ(cat.resolve("ABUSE_RATE").code, "ABUSED_CHILDREN");
+  EXPECT_EQ(cat.find("OPEN_CASES")->numerator.placing, sg::engine::placing_kind::stock);
+  EXPECT_EQ(cat.find("CASES_CLOSED")->numerator.date_column, "closed_date");
+}
+
+TEST(CatalogueCheck, AcceptsAValidUserCatalogue) {
+  const auto ds = check(
+      "version: 1\n"
+      "indicators:\n"
+      "  - code: FAMILY_ABUSE\n"
+      "    name: {en: Abuse in the family, vi: Xâm hại trong gia đình}\n"
+      "    numerator:\n"
+      "      from: cases\n"
+      "      where: \"contains(concern_groups, 'abuse') && setting == 'family'\"\n"
+      "      value: count(case_id)\n"
+      "    dimensions: [sex, concern]\n"
+      "    ages: 0-17\n");
+  EXPECT_TRUE(ds.empty()) << dump(ds);
+}
+
+TEST(CatalogueCheck, ReportsEveryProblemWithItsLine) {
+  const auto ds = check(
+      "indicators:\n"
+      "  - code: bad code\n"                       // line 2
+      "    name: {en: X}\n"
+      "    colour: red\n"                          // line 4: unknown key
+      "    numerator: {from: kids, value: 'count(child_id)'}\n"  // line 5: unknown table
+      "  - code: B\n"
+      "    name: {en: B}\n"
+      "    numerator: {from: cases, value: 'count(case_id)'}\n"
+      "    denominator: {indicator: NOPE}\n"       // line 9: unknown reference
+      "    dimensions: [sex, colour, topic]\n"     // line 10: unknown, not applicable
+      "    ages: 15-3\n"                           // line 11: bad range
+      "    factor: -1\n");                         // line 12
+  EXPECT_TRUE(has(ds, "code", 2, "capital letters")) << dump(ds);
+  EXPECT_TRUE(has(ds, "colour", 4, "one of code")) << dump(ds);
+  EXPECT_TRUE(has(ds, "numerator.from", 5, "a table")) << dump(ds);
+  EXPECT_TRUE(has(ds, "denominator.indicator", 9, "an indicator")) << dump(ds);
+  EXPECT_TRUE(has(ds, "dimensions", 10, "a dimension:")) << dump(ds);
+  EXPECT_TRUE(has(ds, "dimensions", 10, "table cases has")) << dump(ds);
+  EXPECT_TRUE(has(ds, "ages", 11, "age range")) << dump(ds);
+  EXPECT_TRUE(has(ds, "factor", 12, "positive")) << dump(ds);
+  for (const auto& d : ds) EXPECT_EQ(d.file, "mine.yaml");
+}
+
+TEST(CatalogueCheck, LocatesExpressionErrorsInsideTheText) {
+  const auto ds = check(
+      "indicators:\n"
+      "  - code: X\n"
+      "    name: {en: X}\n"
+      "    numerator:\n"
+      "      from: cases\n"
+      "      where: \"sexx == 'f'\"\n"
+      "      value: \"sum(sex)\"\n");
+  ASSERT_EQ(ds.size(), 2u) << dump(ds);
+  EXPECT_EQ(ds[0].column_name, "numerator.where");
+  EXPECT_EQ(ds[0].line, 6u);
+  EXPECT_EQ(ds[0].record_id, "X");
+  EXPECT_EQ(ds[1].column_name, "numerator.value");
+  EXPECT_EQ(ds[1].line, 7u);
+}
+
+TEST(CatalogueCheck, ReportsInvalidYamlWithPosition) {
+  const auto ds = check("indicators:\n  - code: [unclosed\n");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].code, "SG400");
+  EXPECT_GE(ds[0].line, 2u);
+}
+
+TEST(CatalogueParse, ThrowsWithEveryDiagnosticAndMergeOverrides) {
+  EXPECT_THROW(catalogue::parse("indicators: 3\n", "x.yaml"), sg::engine::catalogue_error);
+  catalogue mine = catalogue::parse(
+      "indicators:\n"
+      "  - code: CASES_NEW\n"
+      "    name: {en: New cases of any age}\n"
+      "    numerator: {from: cases, value: count(case_id)}\n"
+      "    ages: 0-17\n",
+      "x.yaml");
+  catalogue merged = catalogue::standard();
+  merged.merge(mine);
+  EXPECT_EQ(merged.size(), catalogue::standard().size());
+  EXPECT_EQ(merged.find("CASES_NEW")->max_age, 17);
+  EXPECT_EQ(merged.indicators()[7].code, "CASES_NEW");  // kept its place
+}

@@ -1,0 +1,569 @@
+// Binary snapshots (docs/validation.md, "Snapshot format"): a dataset with every column
+// filled survives a round trip column by column, and a wrong, newer, truncated, damaged or
+// forged file gives a snapshot_error with a clear message, never a crash or a huge
+// allocation.
+#include "safeguard/io/snapshot.hpp"
+
+#include <gtest/gtest-spi.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "io/detail/snapshot_checksum.hpp"
+#include "safeguard/io/load.hpp"
+
+namespace sg = safeguard;
+namespace fs = std::filesystem;
+using sg::io::load_snapshot;
+using sg::io::save_snapshot;
+using sg::io::snapshot_error;
+
+namespace {
+
+constexpr std::size_t header_size = 32;
+
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = fs::temp_directory_path() /
+            ("sg_snapshot_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void write_all(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+void put_le64(std::string& s, std::size_t at, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) s[at + static_cast<std::size_t>(i)] = static_cast<char>(v >> (8 * i));
+}
+
+// Recomputes the header's checksum after the payload was changed on purpose.
+void fix_checksum(std::string& file) {
+  put_le64(file, 24,
+           sg::detail::snapshot_checksum::of(file.data() + header_size, file.size() - header_size));
+}
+
+constexpr sg::day_number day(int y, unsigned m, unsigned d) {
+  return sg::to_day_number({y, m, d});
+}
+
+template <class Tag>
+sg::row_index<Tag> at(std::int32_t i) {
+  return sg::row_index<Tag>(i);
+}
+
+// Every table non-empty and every column holding values other than its default.
+sg::dataset full_dataset() {
+  sg::dataset d;
+  auto& u = d.org_units;
+  for (const char* c : {"22", "193", "06652"}) u.code.push_back(c);
+  for (const char* n : {"Tỉnh Quảng Ninh", "Thành phố Hạ Long", "Phường Bãi Cháy"})
+    u.name.push_back(n);
+  u.parent = {sg::org_unit_index{}, at<sg::org_unit_tag>(0), at<sg::org_unit_tag>(1)};
+  u.kind = {1, 7, sg::no_code};
+
+  auto& p = d.population;
+  p.org_unit = {at<sg::org_unit_tag>(2), at<sg::org_unit_tag>(2)};
+  p.year = {2024, 2025};
+  p.sex = {0, 1};
+  p.age = {0, 17};
+  p.count = {1234567890123, 7};
+
+  auto& a = d.agencies;
+  a.code.push_back("a1");
+  a.code.push_back("a2");
+  a.name.push_back("Sở Y tế");
+  a.name.push_back("");
+  a.kind = {1, 3};
+  a.org_unit = {at<sg::org_unit_tag>(0), at<sg::org_unit_tag>(1)};
+
+  auto& ch = d.children;
+  for (const char* id : {"c1", "child-2", "ba"}) ch.id.push_back(id);
+  ch.birth_date = {day(2012, 2, 29), day(2008, 1, 1), sg::no_day};
+  ch.sex = {0, 1, 2};
+  ch.org_unit = {at<sg::org_unit_tag>(2), at<sg::org_unit_tag>(1), at<sg::org_unit_tag>(2)};
+  ch.ethnicities.values = {"kinh", "san_diu"};
+  ch.ethnicity = {1, sg::dictionary::no_entry, 0};
+  ch.disability = {1, 0, sg::no_flag};
+  ch.registered_date = {day(2020, 1, 1), day(2019, 6, 1), day(2024, 1, 2)};
+  ch.exit_date = {sg::no_day, day(2024, 12, 31), sg::no_day};
+  ch.exit_reason = {sg::no_code, 1, sg::no_code};
+
+  auto& ci = d.circumstances;
+  ci.child = {at<sg::child_tag>(0), at<sg::child_tag>(2)};
+  ci.circumstance = {3, 14};
+  ci.start_date = {day(2020, 1, 1), day(2024, 2, 1)};
+  ci.end_date = {sg::no_day, day(2024, 3, 1)};
+
+  auto& c = d.cases;
+  c.id.push_back("k1");
+  c.id.push_back("k2");
+  c.child = {at<sg::child_tag>(0), at<sg::child_tag>(1)};
+  c.reported_date = {day(2024, 3, 1), day(2024, 4, 2)};
+  c.reported_minute = {sg::no_minute, 1439};
+  c.concerns = {0x1, 0x80005};
+  c.org_unit = {at<sg::org_unit_tag>(2), at<sg::org_unit_tag>(1)};
+  c.lead_agency = {sg::agency_index{}, at<sg::agency_tag>(1)};
+  c.source = {0, sg::no_code};
+  c.setting = {1, 2};
+  c.perpetrator = {sg::no_code, 3};
+  c.level = {2, 0};
+  c.risk = {1, sg::no_code};
+  c.outcome = {sg::no_code, 0};
+  c.incident_date = {day(2024, 2, 28), sg::no_day};
+  c.emergency_date = {sg::no_day, day(2024, 4, 2)};
+  c.emergency_minute = {sg::no_minute, 600};
+  c.assessed_date = {day(2024, 3, 2), sg::no_day};
+  c.plan_date = {day(2024, 3, 9), sg::no_day};
+  c.closed_date = {sg::no_day, day(2024, 6, 30)};
+  c.closure_reason = {sg::no_code, 4};
+  c.consent_reporting = {1, 0};
+
+  auto& s = d.services;
+  s.case_ = {at<sg::case_tag>(0), at<sg::case_tag>(1)};
+  s.date = {day(2024, 3, 3), day(2024, 4, 3)};
+  s.service = {0, 9};
+  s.agency = {at<sg::agency_tag>(0), sg::agency_index{}};
+  s.referred = {sg::no_flag, 1};
+
+  auto& ac = d.activities;
+  ac.id.push_back("act-1");
+  ac.id.push_back("act-2");
+  ac.agency = {at<sg::agency_tag>(0), at<sg::agency_tag>(1)};
+  ac.kind = {2, 11};
+  ac.start_date = {day(2024, 5, 1), day(2024, 6, 1)};
+  ac.end_date = {day(2024, 5, 3), day(2024, 6, 1)};
+  ac.org_unit = {at<sg::org_unit_tag>(0), at<sg::org_unit_tag>(2)};
+  ac.topics = {0x3, 0};
+  ac.audiences = {0x21, 0x1};
+  ac.sessions = {2, 1};
+  ac.participants = {120, 0};
+  ac.child_participants = {80, 0};
+  ac.quantity = {1, 5};
+  ac.programmes.values = {"action_month_2024"};
+  ac.programme = {0, sg::dictionary::no_entry};
+
+  auto& pl = d.plans;
+  pl.id.push_back("KH-2024");
+  pl.agency = {at<sg::agency_tag>(0)};
+  pl.title.push_back("Kế hoạch bảo vệ, chăm sóc trẻ em năm 2024");
+  pl.start_date = {day(2024, 1, 1)};
+  pl.end_date = {day(2024, 12, 31)};
+  pl.org_unit = {at<sg::org_unit_tag>(0)};
+  pl.programmes.values = {"project_8", "x"};
+  pl.programme = {1};
+
+  auto& t = d.targets;
+  t.plan = {at<sg::plan_tag>(0), at<sg::plan_tag>(0)};
+  t.indicator.push_back("CASES_NEW");
+  t.indicator.push_back("TRAININGS");
+  t.value = {10.0, 0.1};
+  t.direction = {0, 1};
+  t.org_unit = {at<sg::org_unit_tag>(0), at<sg::org_unit_tag>(1)};
+  t.period.push_back("");
+  t.period.push_back("2024Q1");
+  t.period_start = {day(2024, 1, 1), day(2024, 1, 1)};
+  t.period_end = {day(2024, 12, 31), day(2024, 3, 31)};
+
+  auto& h = d.holidays;
+  h.date = {day(2024, 2, 10), day(2024, 9, 2)};
+  h.name.push_back("Tết Nguyên đán");
+  h.name.push_back("");
+  return d;
+}
+
+void expect_same(const sg::string_column& a, const sg::string_column& b, const char* what) {
+  EXPECT_EQ(a.bytes(), b.bytes()) << what;
+  EXPECT_EQ(a.offsets(), b.offsets()) << what;
+}
+
+// Column by column, so that a column forgotten by the snapshot shows by name.
+void expect_same(const sg::dataset& a, const sg::dataset& b) {
+#define SG_SAME(col) EXPECT_EQ(a.col, b.col) << #col
+#define SG_SAME_TEXT(col) expect_same(a.col, b.col, #col)
+  SG_SAME_TEXT(org_units.code);
+  SG_SAME_TEXT(org_units.name);
+  SG_SAME(org_units.parent);
+  SG_SAME(org_units.kind);
+  SG_SAME(population.org_unit);
+  SG_SAME(population.year);
+  SG_SAME(population.sex);
+  SG_SAME(population.age);
+  SG_SAME(population.count);
+  SG_SAME_TEXT(agencies.code);
+  SG_SAME_TEXT(agencies.name);
+  SG_SAME(agencies.kind);
+  SG_SAME(agencies.org_unit);
+  SG_SAME_TEXT(children.id);
+  SG_SAME(children.birth_date);
+  SG_SAME(children.sex);
+  SG_SAME(children.org_unit);
+  SG_SAME(children.ethnicity);
+  SG_SAME(children.ethnicities.values);
+  SG_SAME(children.disability);
+  SG_SAME(children.registered_date);
+  SG_SAME(children.exit_date);
+  SG_SAME(children.exit_reason);
+  SG_SAME(circumstances.child);
+  SG_SAME(circumstances.circumstance);
+  SG_SAME(circumstances.start_date);
+  SG_SAME(circumstances.end_date);
+  SG_SAME_TEXT(cases.id);
+  SG_SAME(cases.child);
+  SG_SAME(cases.reported_date);
+  SG_SAME(cases.reported_minute);
+  SG_SAME(cases.concerns);
+  SG_SAME(cases.org_unit);
+  SG_SAME(cases.lead_agency);
+  SG_SAME(cases.source);
+  SG_SAME(cases.setting);
+  SG_SAME(cases.perpetrator);
+  SG_SAME(cases.level);
+  SG_SAME(cases.risk);
+  SG_SAME(cases.outcome);
+  SG_SAME(cases.incident_date);
+  SG_SAME(cases.emergency_date);
+  SG_SAME(cases.emergency_minute);
+  SG_SAME(cases.assessed_date);
+  SG_SAME(cases.plan_date);
+  SG_SAME(cases.closed_date);
+  SG_SAME(cases.closure_reason);
+  SG_SAME(cases.consent_reporting);
+  SG_SAME(services.case_);
+  SG_SAME(services.date);
+  SG_SAME(services.service);
+  SG_SAME(services.agency);
+  SG_SAME(services.referred);
+  SG_SAME_TEXT(activities.id);
+  SG_SAME(activities.agency);
+  SG_SAME(activities.kind);
+  SG_SAME(activities.start_date);
+  SG_SAME(activities.end_date);
+  SG_SAME(activities.org_unit);
+  SG_SAME(activities.topics);
+  SG_SAME(activities.audiences);
+  SG_SAME(activities.sessions);
+  SG_SAME(activities.participants);
+  SG_SAME(activities.child_participants);
+  SG_SAME(activities.quantity);
+  SG_SAME(activities.programme);
+  SG_SAME(activities.programmes.values);
+  SG_SAME_TEXT(plans.id);
+  SG_SAME(plans.agency);
+  SG_SAME_TEXT(plans.title);
+  SG_SAME(plans.start_date);
+  SG_SAME(plans.end_date);
+  SG_SAME(plans.org_unit);
+  SG_SAME(plans.programme);
+  SG_SAME(plans.programmes.values);
+  SG_SAME(targets.plan);
+  SG_SAME_TEXT(targets.indicator);
+  SG_SAME(targets.value);
+  SG_SAME(targets.direction);
+  SG_SAME(targets.org_unit);
+  SG_SAME_TEXT(targets.period);
+  SG_SAME(targets.period_start);
+  SG_SAME(targets.period_end);
+  SG_SAME(holidays.date);
+  SG_SAME_TEXT(holidays.name);
+#undef SG_SAME
+#undef SG_SAME_TEXT
+}
+
+// The message of the snapshot_error that loading `path` throws ("" when it loads).
+std::string load_error_of(const std::string& path) {
+  try {
+    (void)load_snapshot(path);
+  } catch (const snapshot_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST(Snapshot, RoundTripKeepsEveryColumn) {
+  TempDir dir;
+  const sg::dataset original = full_dataset();
+  const std::string path = dir.file("full.sgsnap");
+  save_snapshot(original, path);
+  const sg::dataset loaded = load_snapshot(path);
+  expect_same(original, loaded);
+  // Saving what was loaded gives the same bytes: nothing depends on capacity or addresses.
+  save_snapshot(loaded, dir.file("again.sgsnap"));
+  EXPECT_EQ(read_all(path), read_all(dir.file("again.sgsnap")));
+}
+
+TEST(Snapshot, ComparisonSeesADifferentColumn) {
+  // The comparison helper itself must notice a change, or the round trip proves nothing.
+  sg::dataset changed = full_dataset();
+  changed.cases.emergency_minute[1] = 601;
+  ::testing::TestPartResultArray failures;
+  {
+    ::testing::ScopedFakeTestPartResultReporter reporter(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &failures);
+    expect_same(full_dataset(), changed);
+  }
+  ASSERT_EQ(failures.size(), 1);
+  EXPECT_TRUE(contains(failures.GetTestPartResult(0).message(), "cases.emergency_minute"));
+}
+
+TEST(Snapshot, EmptyDatasetRoundTrips) {
+  TempDir dir;
+  const std::string path = dir.file("empty.sgsnap");
+  save_snapshot(sg::dataset{}, path);
+  const sg::dataset loaded = load_snapshot(path);
+  expect_same(sg::dataset{}, loaded);
+  EXPECT_EQ(loaded.org_units.size(), 0u);
+  EXPECT_EQ(loaded.org_units.code.offsets().size(), 1u);
+}
+
+TEST(Snapshot, HeaderHasMagicVersionAndPayloadSize) {
+  TempDir dir;
+  const std::string path = dir.file("a.sgsnap");
+  save_snapshot(full_dataset(), path);
+  const std::string bytes = read_all(path);
+  ASSERT_GT(bytes.size(), header_size);
+  EXPECT_EQ(bytes.substr(0, 6), "SGSNAP");
+  EXPECT_EQ(static_cast<unsigned char>(bytes[6]), sg::io::snapshot_format_version);
+  EXPECT_EQ(bytes[7], 0);
+  std::uint64_t payload = 0;
+  for (int i = 7; i >= 0; --i)
+    payload = (payload << 8) | static_cast<unsigned char>(bytes[16 + static_cast<std::size_t>(i)]);
+  EXPECT_EQ(payload, bytes.size() - header_size);
+  EXPECT_TRUE(sg::io::is_snapshot_file(path));
+  // No temporary file is left next to it.
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 1);
+}
+
+TEST(Snapshot, LoadOfAPathReadsASnapshot) {
+  TempDir dir;
+  const std::string path = dir.file("b.sgsnap");
+  save_snapshot(full_dataset(), path);
+  expect_same(full_dataset(), sg::io::load(path));
+}
+
+TEST(Snapshot, RefusesAFileThatIsNotASnapshot) {
+  TempDir dir;
+  write_all(dir.file("children.csv"), "child_id,birth_date\nc1,2012-01-01\n");
+  const std::string message = load_error_of(dir.file("children.csv"));
+  EXPECT_TRUE(contains(message, "children.csv' is not a safeguard snapshot")) << message;
+  write_all(dir.file("empty"), "");
+  EXPECT_TRUE(contains(load_error_of(dir.file("empty")), "is not a safeguard snapshot"));
+  EXPECT_TRUE(contains(load_error_of(dir.file("missing")), "cannot open snapshot"));
+  EXPECT_TRUE(contains(load_error_of(dir.path().string()), "is not a snapshot file"));
+}
+
+TEST(Snapshot, RefusesANewerFormatVersion) {
+  TempDir dir;
+  const std::string path = dir.file("new.sgsnap");
+  save_snapshot(full_dataset(), path);
+  std::string bytes = read_all(path);
+  bytes[6] = 2;
+  write_all(path, bytes);
+  EXPECT_TRUE(contains(load_error_of(path),
+                       "is a snapshot of format version 2, newer than this version of safeguard "
+                       "reads (up to 1); upgrade safeguard or load the dataset folder instead"))
+      << load_error_of(path);
+}
+
+TEST(Snapshot, RefusesAnotherByteOrder) {
+  TempDir dir;
+  const std::string path = dir.file("be.sgsnap");
+  save_snapshot(full_dataset(), path);
+  std::string bytes = read_all(path);
+  bytes[8] = 2;
+  write_all(path, bytes);
+  EXPECT_TRUE(contains(load_error_of(path), "was written on a big-endian machine"))
+      << load_error_of(path);
+}
+
+TEST(Snapshot, RefusesATruncatedFileAtEveryLength) {
+  TempDir dir;
+  const std::string path = dir.file("t.sgsnap");
+  save_snapshot(full_dataset(), path);
+  const std::string bytes = read_all(path);
+  const std::string cut = dir.file("cut.sgsnap");
+  for (std::size_t n = 0; n < bytes.size(); ++n) {
+    write_all(cut, bytes.substr(0, n));
+    const std::string message = load_error_of(cut);
+    if (n < 6)
+      EXPECT_TRUE(contains(message, "is not a safeguard snapshot")) << n << ": " << message;
+    else
+      EXPECT_TRUE(contains(message, "is truncated")) << n << ": " << message;
+  }
+  EXPECT_TRUE(contains(load_error_of(cut), "re-create it from the dataset folder"));
+}
+
+TEST(Snapshot, RefusesTrailingBytes) {
+  TempDir dir;
+  const std::string path = dir.file("long.sgsnap");
+  save_snapshot(full_dataset(), path);
+  write_all(path, read_all(path) + "x");
+  EXPECT_TRUE(contains(load_error_of(path), "is corrupt: it has 1 bytes after the end of its data"))
+      << load_error_of(path);
+}
+
+TEST(Snapshot, RefusesEveryFlippedByte) {
+  TempDir dir;
+  const std::string path = dir.file("f.sgsnap");
+  save_snapshot(full_dataset(), path);
+  const std::string bytes = read_all(path);
+  const std::string damaged = dir.file("damaged.sgsnap");
+  for (std::size_t i = 0; i < bytes.size(); ++i)
+    for (const unsigned char bit : {0x01, 0x80}) {
+      std::string b = bytes;
+      b[i] = static_cast<char>(static_cast<unsigned char>(b[i]) ^ bit);
+      write_all(damaged, b);
+      EXPECT_FALSE(load_error_of(damaged).empty()) << "byte " << i << " bit " << int(bit);
+    }
+  std::string b = bytes;
+  b[bytes.size() / 2] = static_cast<char>(b[bytes.size() / 2] ^ 0x10);
+  write_all(damaged, b);
+  EXPECT_TRUE(contains(load_error_of(damaged), "is corrupt: its content does not match its checksum"))
+      << load_error_of(damaged);
+}
+
+TEST(Snapshot, ForgedPayloadsWithAValidChecksumNeverCrash) {
+  // Damage that a checksum cannot see (the file was rewritten with a matching checksum):
+  // every 8-byte window of the payload set to a huge count, to -1 and to 1. Each load either
+  // succeeds or throws snapshot_error; nothing else escapes, nothing is allocated past the
+  // file's size.
+  TempDir dir;
+  const std::string path = dir.file("g.sgsnap");
+  save_snapshot(full_dataset(), path);
+  const std::string bytes = read_all(path);
+  const std::string forged = dir.file("forged.sgsnap");
+  std::size_t refused = 0, loaded = 0;
+  for (std::size_t i = header_size; i + 8 <= bytes.size(); ++i)
+    for (const std::uint64_t v : {std::uint64_t{0x7FFFFFFFFFFFFFF0}, ~std::uint64_t{0},
+                                  std::uint64_t{1}}) {
+      std::string b = bytes;
+      put_le64(b, i, v);
+      fix_checksum(b);
+      write_all(forged, b);
+      try {
+        (void)load_snapshot(forged);
+        ++loaded;
+      } catch (const snapshot_error& e) {
+        EXPECT_TRUE(contains(e.what(), "is corrupt")) << e.what();
+        ++refused;
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << "offset " << i << ": " << e.what();
+      }
+    }
+  EXPECT_GT(refused, 0u);
+  EXPECT_GT(loaded, 0u);  // e.g. a date or a count changed to another valid value
+}
+
+TEST(Snapshot, RefusesAForgedReferenceOutOfRange) {
+  // services.csv is stored as its row count then its columns as raw int32s: case_ (two
+  // rows) right before date. Dates no other column holds locate it.
+  TempDir dir;
+  sg::dataset d = full_dataset();
+  const std::int32_t dates[2] = {day(2031, 1, 2), day(2032, 3, 4)};
+  d.services.date = {dates[0], dates[1]};
+  const std::string path = dir.file("r.sgsnap");
+  save_snapshot(d, path);
+  std::string bytes = read_all(path);
+  const std::size_t at = bytes.find(std::string(reinterpret_cast<const char*>(dates), 8));
+  ASSERT_NE(at, std::string::npos);
+  std::int32_t second_case = -1;
+  std::memcpy(&second_case, &bytes[at - 4], 4);
+  ASSERT_EQ(second_case, 1);
+  const std::int32_t past_the_end = 2;
+  std::memcpy(&bytes[at - 4], &past_the_end, 4);
+  fix_checksum(bytes);
+  write_all(path, bytes);
+  EXPECT_TRUE(contains(load_error_of(path),
+                       "is corrupt: services.csv holds an impossible value in case_id"))
+      << load_error_of(path);
+}
+
+TEST(Snapshot, SaveRefusesAnInconsistentDatasetAndWritesNothing) {
+  TempDir dir;
+  const std::string path = dir.file("bad.sgsnap");
+  sg::dataset d = full_dataset();
+  d.cases.closed_date.pop_back();
+  try {
+    save_snapshot(d, path);
+    ADD_FAILURE() << "no exception";
+  } catch (const snapshot_error&) {
+    ADD_FAILURE() << "a misuse, not a snapshot problem";
+  } catch (const sg::error& e) {
+    EXPECT_STREQ(e.what(), "save_snapshot: the columns of cases.csv have different lengths (2 and 1)");
+  }
+  d = full_dataset();
+  d.circumstances.child[1] = sg::child_index(3);
+  EXPECT_THROW(save_snapshot(d, path), sg::error);
+  d = full_dataset();
+  d.cases.source[0] = 200;
+  EXPECT_THROW(save_snapshot(d, path), sg::error);
+  EXPECT_FALSE(fs::exists(path));
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
+TEST(Snapshot, SaveReportsAnUnwritablePath) {
+  TempDir dir;
+  const std::string path = dir.file("no/such/folder/x.sgsnap");
+  try {
+    save_snapshot(full_dataset(), path);
+    ADD_FAILURE() << "no exception";
+  } catch (const snapshot_error& e) {
+    EXPECT_TRUE(contains(e.what(), "cannot write snapshot '" + path + "': ")) << e.what();
+  }
+}
+
+TEST(Snapshot, SaveReplacesAnExistingFile) {
+  TempDir dir;
+  const std::string path = dir.file("x.sgsnap");
+  write_all(path, "old content");
+  save_snapshot(full_dataset(), path);
+  expect_same(full_dataset(), load_snapshot(path));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 1);
+}
+
+TEST(SnapshotChecksum, DoesNotDependOnHowTheInputIsCut) {
+  std::string text;
+  for (int i = 0; i < 1000; ++i) text += static_cast<char>(i * 7 + 3);
+  const std::uint64_t whole = sg::detail::snapshot_checksum::of(text.data(), text.size());
+  for (std::size_t step : {1u, 3u, 8u, 31u, 32u, 33u, 999u}) {
+    sg::detail::snapshot_checksum c;
+    for (std::size_t i = 0; i < text.size(); i += step)
+      c.update(text.data() + i, std::min(step, text.size() - i));
+    EXPECT_EQ(c.value(), whole) << step;
+  }
+  // Trailing zeros are not the same input as no trailing zeros.
+  EXPECT_NE(sg::detail::snapshot_checksum::of(text.data(), 40),
+            sg::detail::snapshot_checksum::of((text.substr(0, 40) + std::string(1, '\0')).data(), 41));
+  EXPECT_NE(sg::detail::snapshot_checksum::of("", 0),
+            sg::detail::snapshot_checksum::of(std::string(1, '\0').data(), 1));
+}

@@ -1,0 +1,55 @@
+// The output writers: exact numbers, quoting, empty cells, sorting is the engine's job.
+#include "safeguard/output/table.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace sg = safeguard;
+
+TEST(FormatNumber, PrintsTheShortestTextThatReadsBack) {
+  EXPECT_EQ(sg::output::format_number(12.0), "12");
+  EXPECT_EQ(sg::output::format_number(0.0), "0");
+  EXPECT_EQ(sg::output::format_number(-0.0), "0");
+  EXPECT_EQ(sg::output::format_number(6.5), "6.5");
+  EXPECT_EQ(sg::output::format_number(100.0 / 3.0), "33.333333333333336");
+  for (double x : {0.1, 1.0 / 7.0, 117.74193548387096, 1e-7, 123456789012.5, 2.0 / 3.0 * 1e5}) {
+    const std::string s = sg::output::format_number(x);
+    EXPECT_EQ(std::strtod(s.c_str(), nullptr), x) << s;
+  }
+}
+
+TEST(WriteCsv, WritesTheSpecColumnsWithEmptyCellsAndQuoting) {
+  sg::engine::result r;
+  r.indicator_codes = {"ABUSE_RATE"};
+  r.periods = {sg::period::parse("2024")};
+  r.dimensions = {"agency"};
+  r.dimension_values = {{"A,1"}};
+  r.unit_codes = {"22"};
+  auto add = [&](std::int32_t dim, double num, bool has_den, double den, bool has_value, double value) {
+    r.indicator.push_back(0);
+    r.period_index.push_back(0);
+    r.org_unit.push_back(sg::org_unit_index{0});
+    r.dimension.resize(1);
+    r.dimension[0].push_back(dim);
+    r.numerator.push_back(num);
+    r.has_numerator.push_back(1);
+    r.denominator.push_back(den);
+    r.has_denominator.push_back(has_den);
+    r.value.push_back(value);
+    r.has_value.push_back(has_value);
+    r.target.push_back(0);
+    r.has_target.push_back(0);
+    r.target_at_most.push_back(0);
+  };
+  add(-1, 3, false, 0, false, 0);
+  add(0, 1, true, 3, true, 100000.0 / 3.0);
+  EXPECT_EQ(sg::output::to_csv(r),
+            "indicator,period,org_unit,agency,numerator,denominator,value,target,status\n"
+            "ABUSE_RATE,2024,22,,3,,,,\n"
+            "ABUSE_RATE,2024,22,\"A,1\",1,3,33333.333333333336,,\n");
+  const std::string json = sg::output::to_json(r);
+  EXPECT_NE(json.find("\"agency\": null"), std::string::npos);
+  EXPECT_NE(json.find("\"agency\": \"A,1\""), std::string::npos);
+  EXPECT_NE(json.find("\"value\": 33333.333333333336"), std::string::npos);
+}
