@@ -19,15 +19,18 @@
 #include <mutex>
 #include <numeric>
 #include <thread>
+#include <limits>
 #include <tuple>
 
 #include "engine/dimensions.hpp"
+#include "engine/prepared.hpp"
 #include "safeguard/hierarchy/hierarchy.hpp"
 
 namespace safeguard::engine {
 
 using detail::dimension_id;
 using detail::dimension_info;
+using detail::sorted_dates;
 
 const std::vector<age_band>& default_age_bands() {
   static const std::vector<age_band> bands = {
@@ -122,7 +125,9 @@ struct side_job {
   bool has_where = false;
   row_expression where;
   side_expression value;
-  bool count_like = true;  // every aggregate is a count or sum: an empty cell reads as 0
+  bool count_like = true;
+  // Reads the period only through its last day (no V{analytics_period_start}, no [days]).
+  bool end_only = false;  // every aggregate is a count or sum: an empty cell reads as 0
   std::vector<std::vector<double>> out_value;  // [period][slot * cells + cell]
   std::vector<std::vector<std::uint8_t>> out_valid;
 };
@@ -135,26 +140,23 @@ struct group {
   std::vector<std::size_t> jobs;
 };
 
-struct sorted_dates {
-  std::vector<std::int32_t> rows;   // rows with a date, ordered by it
-  std::vector<day_number> dates;
-};
-
 // Everything derived from the dataset and the request that every task reads.
 struct context {
   const dataset& data;
   const compute_request& request;
-  hierarchy tree;
-  relations rel;
-  std::vector<day_number> holidays;
+  const hierarchy& tree;
+  const relations& rel;
+  const std::vector<day_number>& holidays;
+  const std::vector<std::int16_t>& case_age;            // child's age at reported_date
+  const std::vector<std::uint8_t>& case_counts_consent;  // consent_reporting != 0
   std::vector<dim_spec> dims;
-  std::vector<std::int16_t> case_age;     // child's age at reported_date
-  std::vector<std::uint8_t> case_counts_consent;  // consent given (or not honoured)
   std::vector<std::int32_t> slot_offsets, slot_list;  // per unit: its slots
   std::vector<org_unit_index> slot_unit;
-  std::map<std::pair<table_id, std::string>, sorted_dates> sorted;
+  std::map<std::pair<table_id, std::string>, const sorted_dates*> sorted;
 
-  context(const dataset& d, const compute_request& r) : data(d), request(r), tree(d.org_units), rel(d) {}
+  context(const detail::prepared_state& p, const compute_request& r)
+      : data(p.data), request(r), tree(p.tree), rel(p.rel), holidays(p.holidays),
+        case_age(p.case_age), case_counts_consent(p.case_consent) {}
 
   org_unit_index row_unit(table_id t, std::int32_t r) const noexcept {
     switch (t) {
@@ -372,33 +374,6 @@ std::vector<std::string> dimension_codes(const context& ctx, const dimension_inf
   return out;
 }
 
-const sorted_dates& dates_sorted_by(context& ctx, table_id t, const std::string& column) {
-  auto key = std::make_pair(t, column);
-  auto it = ctx.sorted.find(key);
-  if (it != ctx.sorted.end()) return it->second;
-  const std::size_t n = ctx.table_size(t);
-  std::vector<std::int32_t> all(n);
-  std::iota(all.begin(), all.end(), 0);
-  row_expression date = expression_compiler::compile_row(column, t);
-  eval_context ec;
-  ec.data = &ctx.data;
-  ec.rel = &ctx.rel;
-  ec.holidays = &ctx.holidays;
-  value_batch values;
-  date.evaluate(ec, all.data(), n, values);
-  sorted_dates s;
-  s.rows.reserve(n);
-  for (std::size_t i = 0; i < n; ++i)
-    if (values.valid[i]) s.rows.push_back(static_cast<std::int32_t>(i));
-  std::stable_sort(s.rows.begin(), s.rows.end(), [&](std::int32_t a, std::int32_t b) {
-    return values.value[static_cast<std::size_t>(a)] < values.value[static_cast<std::size_t>(b)];
-  });
-  s.dates.reserve(s.rows.size());
-  for (std::int32_t r : s.rows)
-    s.dates.push_back(static_cast<day_number>(values.value[static_cast<std::size_t>(r)]));
-  return ctx.sorted.emplace(key, std::move(s)).first->second;
-}
-
 // Per-aggregate accumulators of one side job for one period.
 struct accumulator {
   aggregate_kind kind;
@@ -425,7 +400,18 @@ double quantile_sorted(const double* v, std::size_t n, double p) {
 
 // Evaluates every job of a group for one period.
 void run_task(const context& ctx, const group& g, std::vector<side_job>& jobs,
-              std::size_t period_index) {
+              std::size_t period_index, std::ptrdiff_t same_end_as) {
+  // A stock count depends on the period only through its last day: a job that does not read
+  // the period's start (or its length) gives the same cells as an earlier period ending on
+  // the same day (2024Q1 and 202403), so its cells are copied.
+  auto reusable = [&](const side_job& job) { return same_end_as >= 0 && job.end_only; };
+  if (std::all_of(g.jobs.begin(), g.jobs.end(), [&](std::size_t j) { return reusable(jobs[j]); })) {
+    for (std::size_t j : g.jobs) {
+      jobs[j].out_value[period_index] = jobs[j].out_value[static_cast<std::size_t>(same_end_as)];
+      jobs[j].out_valid[period_index] = jobs[j].out_valid[static_cast<std::size_t>(same_end_as)];
+    }
+    return;
+  }
   const dataset& d = ctx.data;
   const period& p = ctx.request.periods[period_index];
   const day_number start = p.start();
@@ -438,7 +424,7 @@ void run_task(const context& ctx, const group& g, std::vector<side_job>& jobs,
   std::vector<day_number> placing_day;  // per candidate (event placing only)
   const bool event = g.placing == placing_kind::event;
   if (event) {
-    const sorted_dates& s = ctx.sorted.at(std::make_pair(g.table, g.date_column));
+    const sorted_dates& s = *ctx.sorted.at(std::make_pair(g.table, g.date_column));
     const auto lo = std::lower_bound(s.dates.begin(), s.dates.end(), start) - s.dates.begin();
     const auto hi = std::upper_bound(s.dates.begin(), s.dates.end(), end) - s.dates.begin();
     rows.assign(s.rows.begin() + lo, s.rows.begin() + hi);
@@ -529,12 +515,19 @@ void run_task(const context& ctx, const group& g, std::vector<side_job>& jobs,
 
   const std::size_t slots = slot_count(ctx);
   std::vector<std::int32_t> selected;
-  std::vector<day_number> selected_day;
+  std::vector<std::int32_t> selected_pos;
+  std::vector<std::int32_t> units_of_rows;
+  std::map<std::vector<int>, std::vector<std::int64_t>> cell_cache;
   std::vector<std::int64_t> combos, next;
   value_batch batch;
 
   for (std::size_t job_index : g.jobs) {
     side_job& job = jobs[job_index];
+    if (reusable(job)) {
+      job.out_value[period_index] = job.out_value[static_cast<std::size_t>(same_end_as)];
+      job.out_valid[period_index] = job.out_valid[static_cast<std::size_t>(same_end_as)];
+      continue;
+    }
     // 2. The job's own condition.
     selected.resize(rows.size());
     std::size_t n_sel = rows.size();
@@ -544,131 +537,210 @@ void run_task(const context& ctx, const group& g, std::vector<side_job>& jobs,
       std::copy(rows.begin(), rows.end(), selected.begin());
     }
     selected.resize(n_sel);
-    if (event) {
-      // Keep each selected row's placing day (select keeps order, rows are distinct).
-      selected_day.clear();
-      selected_day.reserve(n_sel);
-      std::size_t j = 0;
-      for (std::size_t i = 0; i < rows.size() && j < n_sel; ++i)
-        if (rows[i] == selected[j]) {
-          selected_day.push_back(placing_day[i]);
-          ++j;
+    // Positions of the selected rows among the candidates (select keeps their order).
+    selected_pos.clear();
+    selected_pos.reserve(n_sel);
+    for (std::size_t i = 0, j = 0; i < rows.size() && j < n_sel; ++i)
+      if (rows[i] == selected[j]) {
+        selected_pos.push_back(static_cast<std::int32_t>(i));
+        ++j;
+      }
+    // The unit and single-valued cell of every candidate row, computed once per task for each
+    // breakdown and shared by the jobs of the group that use it.
+    const bool single_valued = std::none_of(job.dims.begin(), job.dims.end(), [&](int d) {
+      return ctx.dims[static_cast<std::size_t>(d)].info->multi_valued;
+    });
+    const std::vector<std::int64_t>* row_cells = nullptr;
+    if (single_valued) {
+      auto it = cell_cache.find(job.dims);
+      if (it == cell_cache.end()) {
+        std::vector<std::int64_t> cells_of(rows.size(), 0);
+        if (!job.dims.empty()) {
+          for (std::size_t i = 0; i < rows.size(); ++i) {
+            std::int64_t cell = 0;
+            for (std::size_t di = 0; di < job.dims.size(); ++di) {
+              const dim_spec& spec = ctx.dims[static_cast<std::size_t>(job.dims[di])];
+              const dim_value v = dimension_of_row(ctx, spec, g.table, rows[i],
+                                                   event ? placing_day[i] : end, end, at_end);
+              cell = cell * job.radix[di] + (v.single < 0 ? spec.domain : v.single);
+            }
+            cells_of[i] = cell;
+          }
         }
+        it = cell_cache.emplace(job.dims, std::move(cells_of)).first;
+      }
+      row_cells = &it->second;
+    }
+    if (units_of_rows.empty() && !rows.empty()) {
+      units_of_rows.resize(rows.size());
+      for (std::size_t i = 0; i < rows.size(); ++i) units_of_rows[i] = ctx.row_unit(g.table, rows[i]).value;
     }
 
-    // 3. Aggregates.
+    // 3. Aggregates, first by (row unit, cell): a row touches one unit, and the units are
+    // rolled up to their slots (every requested ancestor level) once at the end, so the
+    // per-row work does not grow with the number of levels.
     const std::size_t total = slots * static_cast<std::size_t>(job.cells);
+    const std::size_t units = d.org_units.size();
+    const std::size_t unit_total = units * static_cast<std::size_t>(job.cells);
     const auto& terms = job.value.aggregates();
-    std::vector<accumulator> acc(terms.size());
+    std::vector<accumulator> acc(terms.size());   // by slot, filled by the roll-up
+    std::vector<accumulator> uacc(terms.size());  // by unit
     std::vector<value_batch> args(terms.size());
-    for (std::size_t k = 0; k < terms.size(); ++k) {
-      acc[k].kind = terms[k].kind;
-      if (!needs_pairs(terms[k].kind)) {
-        acc[k].a.assign(total, 0.0);
-        acc[k].any.assign(total, 0);
-        if (terms[k].kind == aggregate_kind::stddev || terms[k].kind == aggregate_kind::variance ||
-            terms[k].kind == aggregate_kind::avg) {
-          acc[k].b.assign(total, 0.0);
-          acc[k].c.assign(total, 0.0);
-        }
-        if (terms[k].kind == aggregate_kind::min || terms[k].kind == aggregate_kind::max)
-          acc[k].c.assign(total, 0.0);
+    auto size_arrays = [&](accumulator& a, aggregate_kind kind, std::size_t n) {
+      a.kind = kind;
+      if (needs_pairs(kind)) return;
+      a.a.assign(n, 0.0);
+      a.any.assign(n, 0);
+      if (kind == aggregate_kind::stddev || kind == aggregate_kind::variance ||
+          kind == aggregate_kind::avg) {
+        a.b.assign(n, 0.0);
+        a.c.assign(n, 0.0);
       }
+      if (kind == aggregate_kind::min || kind == aggregate_kind::max) a.c.assign(n, 0.0);
+    };
+    for (std::size_t k = 0; k < terms.size(); ++k) {
+      size_arrays(acc[k], terms[k].kind, total);
+      size_arrays(uacc[k], terms[k].kind, unit_total);
       if (terms[k].kind != aggregate_kind::units_reached)
         terms[k].argument.evaluate(ec, selected.data(), n_sel, args[k]);
     }
-    std::vector<std::uint8_t> touched(total, 0);
+    std::vector<std::uint8_t> unit_touched(unit_total, 0);
+    std::vector<std::int64_t> strides(job.dims.size(), 1);
+    for (std::size_t di = job.dims.size(); di-- > 1;) strides[di - 1] = strides[di] * job.radix[di];
 
-    std::vector<dim_value> dv(job.dims.size());
     for (std::size_t i = 0; i < n_sel; ++i) {
       const std::int32_t r = selected[i];
-      const org_unit_index unit = ctx.row_unit(g.table, r);
+      const std::size_t pos = static_cast<std::size_t>(selected_pos[i]);
+      const org_unit_index unit{units_of_rows[pos]};
       if (!unit.valid()) continue;
-      const std::int32_t s0 = ctx.slot_offsets[unit.value];
-      const std::int32_t s1 = ctx.slot_offsets[unit.value + 1];
-      if (s0 == s1 && terms.size() == 1 && terms[0].kind != aggregate_kind::units_reached)
-        continue;
       // Dimension cells of the row (several when a multi-valued dimension lists several codes).
-      const day_number day = event ? selected_day[i] : end;
-      combos.assign(1, 0);
-      for (std::size_t di = 0; di < job.dims.size(); ++di) {
+      const day_number day = event ? placing_day[pos] : end;
+      combos.assign(1, row_cells ? (*row_cells)[pos] : 0);
+      for (std::size_t di = 0; !row_cells && di < job.dims.size(); ++di) {
         const dim_spec& spec = ctx.dims[static_cast<std::size_t>(job.dims[di])];
         const dim_value v = dimension_of_row(ctx, spec, g.table, r, day, end, at_end);
-        const std::int64_t stride =
-            std::accumulate(job.radix.begin() + static_cast<std::ptrdiff_t>(di) + 1,
-                            job.radix.end(), std::int64_t{1}, std::multiplies<>());
-        next.clear();
-        if (v.multi) {
-          if (v.set == 0) {
-            for (auto c : combos) next.push_back(c + spec.domain * stride);
-          } else {
-            for (int bit = 0; bit < 64; ++bit)
-              if (v.set >> bit & 1U)
-                for (auto c : combos) next.push_back(c + bit * stride);
-          }
+        const std::int64_t stride = strides[di];
+        if (v.multi && v.set != 0) {
+          next.clear();
+          for (int bit = 0; bit < 64; ++bit)
+            if (v.set >> bit & 1U)
+              for (auto c : combos) next.push_back(c + bit * stride);
+          combos.swap(next);
         } else {
-          const std::int64_t code = v.single < 0 ? spec.domain : v.single;
-          for (auto c : combos) next.push_back(c + code * stride);
+          const std::int64_t code = (v.multi || v.single < 0) ? spec.domain : v.single;
+          for (auto& c : combos) c += code * stride;
         }
-        combos.swap(next);
       }
-      for (std::int32_t s = s0; s < s1; ++s) {
-        const std::int64_t base = static_cast<std::int64_t>(ctx.slot_list[static_cast<std::size_t>(s)]) * job.cells;
-        for (auto c : combos) touched[static_cast<std::size_t>(base + c)] = 1;
-      }
+      const std::int64_t base = static_cast<std::int64_t>(unit.value) * job.cells;
+      for (auto c : combos) unit_touched[static_cast<std::size_t>(base + c)] = 1;
       for (std::size_t k = 0; k < terms.size(); ++k) {
-        accumulator& a = acc[k];
-        if (terms[k].kind == aggregate_kind::units_reached) {
+        accumulator& a = uacc[k];
+        if (a.kind == aggregate_kind::units_reached) {
+          // The unit reached is placed at itself and its ancestors, not at the row's unit.
           const org_unit_index reached = ctx.tree.ancestor_at_level(unit, terms[k].level);
           if (!reached.valid()) continue;
-          const std::int32_t t0 = ctx.slot_offsets[reached.value];
-          const std::int32_t t1 = ctx.slot_offsets[reached.value + 1];
-          for (std::int32_t s = t0; s < t1; ++s) {
-            const std::int64_t base = static_cast<std::int64_t>(ctx.slot_list[static_cast<std::size_t>(s)]) * job.cells;
-            for (auto c : combos) {
-              a.pairs.emplace_back(base + c, static_cast<double>(reached.value));
-              touched[static_cast<std::size_t>(base + c)] = 1;
-            }
-          }
+          for (auto c : combos)
+            a.pairs.emplace_back(static_cast<std::int64_t>(reached.value) * job.cells + c,
+                                 static_cast<double>(reached.value));
           continue;
         }
         const bool valid = args[k].valid[i] != 0;
         const double x = args[k].value[i];
-        for (std::int32_t s = s0; s < s1; ++s) {
-          const std::int64_t base = static_cast<std::int64_t>(ctx.slot_list[static_cast<std::size_t>(s)]) * job.cells;
-          for (auto c : combos) {
-            const std::size_t idx = static_cast<std::size_t>(base + c);
-            if (needs_pairs(a.kind)) {
+        for (auto c : combos) {
+          const std::size_t idx = static_cast<std::size_t>(base + c);
+          switch (a.kind) {
+            case aggregate_kind::count_distinct:
+            case aggregate_kind::median:
+            case aggregate_kind::percentile:
               if (valid) a.pairs.emplace_back(base + c, x);
-              continue;
-            }
-            if (a.kind == aggregate_kind::count) {
+              break;
+            case aggregate_kind::count:
               if (valid) a.a[idx] += 1;
               a.any[idx] = 1;
-              continue;
-            }
-            if (!valid) continue;
-            switch (a.kind) {
-              case aggregate_kind::sum: a.a[idx] += x; break;
-              case aggregate_kind::avg:
-              case aggregate_kind::stddev:
-              case aggregate_kind::variance:
+              break;
+            case aggregate_kind::sum:
+              if (valid) {
+                a.a[idx] += x;
+                a.any[idx] = 1;
+              }
+              break;
+            case aggregate_kind::avg:
+            case aggregate_kind::stddev:
+            case aggregate_kind::variance:
+              if (valid) {
                 a.a[idx] += 1;
                 a.b[idx] += x;
                 a.c[idx] += x * x;
-                break;
-              case aggregate_kind::min:
+                a.any[idx] = 1;
+              }
+              break;
+            case aggregate_kind::min:
+              if (valid) {
                 a.c[idx] = a.any[idx] ? std::min(a.c[idx], x) : x;
-                break;
-              case aggregate_kind::max:
+                a.any[idx] = 1;
+              }
+              break;
+            case aggregate_kind::max:
+              if (valid) {
                 a.c[idx] = a.any[idx] ? std::max(a.c[idx], x) : x;
-                break;
-              default: break;
-            }
-            a.any[idx] = 1;
+                a.any[idx] = 1;
+              }
+              break;
+            case aggregate_kind::units_reached: break;
           }
         }
       }
+    }
+
+    // Roll units up to their slots.
+    std::vector<std::uint8_t> touched(total, 0);
+    for (std::size_t u = 0; u < units; ++u) {
+      const std::int32_t s0 = ctx.slot_offsets[u];
+      const std::int32_t s1 = ctx.slot_offsets[u + 1];
+      if (s0 == s1) continue;
+      for (std::int64_t c = 0; c < job.cells; ++c) {
+        const std::size_t from = u * static_cast<std::size_t>(job.cells) + static_cast<std::size_t>(c);
+        if (!unit_touched[from]) continue;
+        for (std::int32_t s = s0; s < s1; ++s) {
+          const std::size_t to = static_cast<std::size_t>(ctx.slot_list[static_cast<std::size_t>(s)]) *
+                                     static_cast<std::size_t>(job.cells) + static_cast<std::size_t>(c);
+          touched[to] = 1;
+          for (std::size_t k = 0; k < terms.size(); ++k) {
+            accumulator& a = acc[k];
+            const accumulator& ua = uacc[k];
+            if (needs_pairs(a.kind) || !ua.any[from]) continue;
+            switch (a.kind) {
+              case aggregate_kind::min:
+                a.c[to] = a.any[to] ? std::min(a.c[to], ua.c[from]) : ua.c[from];
+                break;
+              case aggregate_kind::max:
+                a.c[to] = a.any[to] ? std::max(a.c[to], ua.c[from]) : ua.c[from];
+                break;
+              default:
+                a.a[to] += ua.a[from];
+                if (!a.b.empty()) {
+                  a.b[to] += ua.b[from];
+                  a.c[to] += ua.c[from];
+                }
+            }
+            a.any[to] = 1;
+          }
+        }
+      }
+    }
+    for (std::size_t k = 0; k < terms.size(); ++k) {
+      if (!needs_pairs(acc[k].kind)) continue;
+      auto& out = acc[k].pairs;
+      for (const auto& [key, x] : uacc[k].pairs) {
+        const std::size_t u = static_cast<std::size_t>(key / job.cells);
+        const std::int64_t c = key % job.cells;
+        for (std::int32_t s = ctx.slot_offsets[u]; s < ctx.slot_offsets[u + 1]; ++s) {
+          const std::int64_t to = static_cast<std::int64_t>(ctx.slot_list[static_cast<std::size_t>(s)]) * job.cells + c;
+          out.emplace_back(to, x);
+          touched[static_cast<std::size_t>(to)] = 1;
+        }
+      }
+      std::vector<std::pair<std::int64_t, double>>().swap(uacc[k].pairs);
     }
 
     // 4. Finish the aggregates and combine them per cell.
@@ -763,9 +835,100 @@ std::string side_key(const side_job& j) {
 
 }  // namespace
 
+namespace detail {
+
+prepared_state::prepared_state(const dataset& d) : data(d), tree(d.org_units), rel(d) {
+  holidays = d.holidays.date;
+  std::sort(holidays.begin(), holidays.end());
+  holidays.erase(std::unique(holidays.begin(), holidays.end()), holidays.end());
+  case_age.resize(d.cases.size());
+  case_consent.resize(d.cases.size());
+  for (std::size_t i = 0; i < d.cases.size(); ++i) {
+    const child_index c = d.cases.child[i];
+    const int age = c.valid() ? age_in_years(d.children.birth_date[c.value], d.cases.reported_date[i]) : -1;
+    case_age[i] = static_cast<std::int16_t>(std::clamp(age, -1, 32000));
+    case_consent[i] = d.cases.consent_reporting[i] != 0;
+  }
+}
+
+const sorted_dates& prepared_state::sorted_by(table_id t, const std::string& column) const {
+  std::lock_guard<std::mutex> lock(sorted_mutex);
+  auto key = std::make_pair(t, column);
+  auto it = sorted.find(key);
+  if (it != sorted.end()) return it->second;
+  const std::size_t n = [&] {
+    switch (t) {
+      case table_id::cases: return data.cases.size();
+      case table_id::services: return data.services.size();
+      case table_id::children: return data.children.size();
+      case table_id::circumstances: return data.circumstances.size();
+      case table_id::activities: return data.activities.size();
+      case table_id::population: return data.population.size();
+      case table_id::agencies: return data.agencies.size();
+      case table_id::plans: return data.plans.size();
+      case table_id::targets: return data.targets.size();
+      case table_id::org_units: return data.org_units.size();
+      case table_id::holidays: return data.holidays.size();
+    }
+    return std::size_t{0};
+  }();
+  std::vector<std::int32_t> all(n);
+  std::iota(all.begin(), all.end(), 0);
+  const row_expression date = expression_compiler::compile_row(column, t);
+  eval_context ec;
+  ec.data = &data;
+  ec.rel = &rel;
+  ec.holidays = &holidays;
+  value_batch values;
+  date.evaluate(ec, all.data(), n, values);
+  // Counting sort by day: O(n) and stable, so rows of one day keep the file's order.
+  day_number lo = std::numeric_limits<day_number>::max(), hi = std::numeric_limits<day_number>::min();
+  std::size_t dated = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (values.valid[i]) {
+      const auto day = static_cast<day_number>(values.value[i]);
+      lo = std::min(lo, day);
+      hi = std::max(hi, day);
+      ++dated;
+    }
+  sorted_dates s;
+  s.rows.resize(dated);
+  s.dates.resize(dated);
+  if (dated) {
+    std::vector<std::int64_t> start(static_cast<std::size_t>(static_cast<std::int64_t>(hi) - lo + 2), 0);
+    for (std::size_t i = 0; i < n; ++i)
+      if (values.valid[i]) ++start[static_cast<std::size_t>(static_cast<day_number>(values.value[i]) - lo + 1)];
+    std::partial_sum(start.begin(), start.end(), start.begin());
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!values.valid[i]) continue;
+      const auto day = static_cast<day_number>(values.value[i]);
+      const auto at = static_cast<std::size_t>(start[static_cast<std::size_t>(day - lo)]++);
+      s.rows[at] = static_cast<std::int32_t>(i);
+      s.dates[at] = day;
+    }
+  }
+  return sorted.emplace(key, std::move(s)).first->second;
+}
+
+}  // namespace detail
+
+prepared_dataset::prepared_dataset(const dataset& data)
+    : state_(std::make_shared<detail::prepared_state>(data)) {}
+
+const dataset& prepared_dataset::data() const noexcept { return state_->data; }
+
+namespace {
+}  // namespace
+
 result compute(const dataset& data, const catalogue& cat, const compute_request& request) {
+  return compute(prepared_dataset(data), cat, request);
+}
+
+result compute(const prepared_dataset& prepared, const catalogue& cat,
+               const compute_request& request) {
   if (request.periods.empty()) throw error("a compute request needs at least one period");
-  context ctx(data, request);
+  const dataset& data = prepared.data();
+  context ctx(prepared.state(), request);
   const int max_level = ctx.tree.max_level();
   for (int level : request.levels)
     if (level < 1 || level > std::max(max_level, 1))
@@ -805,18 +968,7 @@ result compute(const dataset& data, const catalogue& cat, const compute_request&
         chosen.push_back(&d);
   }
 
-  // Holidays, case rules, slots.
-  ctx.holidays = data.holidays.date;
-  std::sort(ctx.holidays.begin(), ctx.holidays.end());
-  ctx.holidays.erase(std::unique(ctx.holidays.begin(), ctx.holidays.end()), ctx.holidays.end());
-  ctx.case_age.resize(data.cases.size());
-  ctx.case_counts_consent.resize(data.cases.size());
-  for (std::size_t i = 0; i < data.cases.size(); ++i) {
-    const child_index c = data.cases.child[i];
-    const int age = c.valid() ? age_in_years(data.children.birth_date[c.value], data.cases.reported_date[i]) : -1;
-    ctx.case_age[i] = static_cast<std::int16_t>(std::clamp(age, -1, 32000));
-    ctx.case_counts_consent[i] = data.cases.consent_reporting[i] != 0;
-  }
+  // Output slots: the units of the requested levels.
   {
     std::vector<std::int32_t> slot_of(data.org_units.size(), -1);
     std::vector<int> levels = request.levels;
@@ -891,6 +1043,11 @@ result compute(const dataset& data, const catalogue& cat, const compute_request&
       if (t.kind != aggregate_kind::count && t.kind != aggregate_kind::sum &&
           t.kind != aggregate_kind::count_distinct && t.kind != aggregate_kind::units_reached)
         j.count_like = false;
+    j.end_only = j.placing != placing_kind::event &&
+                 j.where_text.find("analytics_period_start") == std::string::npos &&
+                 j.value_text.find("analytics_period_start") == std::string::npos &&
+                 j.where_text.find("[days]") == std::string::npos &&
+                 j.value_text.find("[days]") == std::string::npos;
     j.out_value.resize(request.periods.size());
     j.out_valid.resize(request.periods.size());
     jobs.push_back(std::move(j));
@@ -927,37 +1084,56 @@ result compute(const dataset& data, const catalogue& cat, const compute_request&
       it = groups.end() - 1;
     }
     it->jobs.push_back(i);
-    if (j.placing == placing_kind::event) dates_sorted_by(ctx, j.table, j.date_column);
+    if (j.placing == placing_kind::event)
+      ctx.sorted[{j.table, j.date_column}] = &prepared.state().sorted_by(j.table, j.date_column);
   }
 
-  // Run (group, period) tasks on all cores.
+  // Run (group, period) tasks on all cores: first every task whose results cannot be
+  // borrowed, then the stock tasks of periods ending on a day already computed.
   {
-    const std::size_t tasks = groups.size() * request.periods.size();
-    unsigned threads = request.threads ? request.threads : std::thread::hardware_concurrency();
-    threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(tasks, 1))));
-    std::atomic<std::size_t> next{0};
-    std::atomic<std::size_t> done{0};
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    auto worker = [&] {
-      for (;;) {
-        const std::size_t t = next.fetch_add(1);
-        if (t >= tasks) return;
-        try {
-          run_task(ctx, groups[t / request.periods.size()], jobs, t % request.periods.size());
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(failure_mutex);
-          if (!failure) failure = std::current_exception();
-        }
-        ++done;
-      }
+    struct task {
+      std::size_t group, period;
+      std::ptrdiff_t same_end_as;
     };
-    std::vector<std::thread> pool;
-    for (unsigned i = 1; i < threads; ++i) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
-    if (failure) std::rethrow_exception(failure);
-    if (request.progress) request.progress("computing", tasks, tasks);
+    std::vector<task> first, second;
+    for (std::size_t gi = 0; gi < groups.size(); ++gi)
+      for (std::size_t pi = 0; pi < request.periods.size(); ++pi) {
+        std::ptrdiff_t same = -1;
+        if (groups[gi].placing != placing_kind::event)
+          for (std::size_t q = 0; q < pi && same < 0; ++q)
+            if (request.periods[q].end() == request.periods[pi].end() &&
+                (groups[gi].placing != placing_kind::year ||
+                 to_civil(request.periods[q].end()).year == to_civil(request.periods[pi].end()).year))
+              same = static_cast<std::ptrdiff_t>(q);
+        (same < 0 ? first : second).push_back(task{gi, pi, same});
+      }
+    unsigned threads = request.threads ? request.threads : std::thread::hardware_concurrency();
+    threads = std::max(1u, threads);
+    for (const std::vector<task>* phase : {&first, &second}) {
+      std::atomic<std::size_t> next{0};
+      std::exception_ptr failure;
+      std::mutex failure_mutex;
+      auto worker = [&] {
+        for (;;) {
+          const std::size_t t = next.fetch_add(1);
+          if (t >= phase->size()) return;
+          const task& k = (*phase)[t];
+          try {
+            run_task(ctx, groups[k.group], jobs, k.period, k.same_end_as);
+          } catch (...) {
+            std::lock_guard<std::mutex> lock(failure_mutex);
+            if (!failure) failure = std::current_exception();
+          }
+        }
+      };
+      std::vector<std::thread> pool;
+      const unsigned n = std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(phase->size(), 1)));
+      for (unsigned i = 1; i < n; ++i) pool.emplace_back(worker);
+      worker();
+      for (auto& t : pool) t.join();
+      if (failure) std::rethrow_exception(failure);
+    }
+    if (request.progress) request.progress("computing", first.size() + second.size(), first.size() + second.size());
   }
 
   // Targets by (indicator code, unit, start, end).

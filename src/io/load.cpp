@@ -14,9 +14,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <array>
 #include <atomic>
 #include <cerrno>
@@ -33,10 +30,7 @@
 
 #include "io/detail/string_index.hpp"
 #include "safeguard/io/csv.hpp"
-#if __has_include("safeguard/io/snapshot.hpp")
 #include "safeguard/io/snapshot.hpp"
-#define SAFEGUARD_HAVE_SNAPSHOT 1
-#endif
 #include "safeguard/period/period.hpp"
 
 namespace safeguard::io {
@@ -858,6 +852,10 @@ class row_cursor {
     if (pending_.size() >= reference_batch) resolve_pending();
   }
 
+  // Out of line and marked cold: the per-cell accessors stay small enough to inline.
+#if defined(__GNUC__)
+  __attribute__((cold, noinline))
+#endif
   void report(std::string_view code, int col, std::string_view value, std::string expected) {
     const int f = field(col);
     keep(counter_, chunk_.diagnostics,
@@ -932,7 +930,7 @@ class row_cursor {
     if (f < 0 || broken_ || is_bad(f)) return false;
     v = record_.fields[static_cast<std::size_t>(f)];
     if (!v.empty()) return true;
-    if (required) report("SG120", col, v, "a value (the column is required)");
+    if (required) report("SG120", col, {}, "a value (the column is required)");
     return false;
   }
 
@@ -1049,7 +1047,10 @@ class row_cursor {
 };
 
 // ---------------------------------------------------------------------------------------
-// Concatenating the pieces of a table parsed in parallel.
+// Concatenating the pieces of a table parsed in parallel. `visit_columns(d, s, op)` calls
+// `op(d.column, s.column)` for every column of a table (and `op.coded(...)` for columns
+// coded into a dictionary); one visitor adds up the sizes to reserve each column exactly
+// once, another appends.
 
 template <class T>
 void append(std::vector<T>& dst, std::vector<T>& src) {
@@ -1062,92 +1063,142 @@ void append(string_column& dst, string_column& src) {
   std::vector<std::uint64_t>& offsets = dst.mutable_offsets();
   const std::uint64_t base = bytes.size();
   bytes.append(src.bytes());
-  offsets.reserve(offsets.size() + src.size());
   for (std::size_t i = 1; i < src.offsets().size(); ++i) offsets.push_back(base + src.offsets()[i]);
-  string_column().mutable_bytes().swap(src.mutable_bytes());
   src = string_column();
 }
 
-// Re-codes a piece's dictionary positions into the joined table's dictionary.
-void append_coded(std::vector<std::int32_t>& dst, dictionary& dst_dict,
-                  std::vector<std::int32_t>& src, const dictionary& src_dict) {
-  dictionary_builder builder(dst_dict);
-  std::vector<std::int32_t> map(src_dict.values.size());
-  for (std::size_t i = 0; i < map.size(); ++i) map[i] = builder.intern(src_dict.values[i]);
-  for (std::int32_t& v : src)
-    if (v >= 0) v = map[static_cast<std::size_t>(v)];
-  append(dst, src);
-}
+// Adds up the sizes of the pieces' columns (first pass), then reserves them (second pass).
+struct column_sizer {
+  std::vector<std::size_t> totals;
+  std::size_t next = 0;
+  bool reserving = false;
 
-void append_rows(org_unit_table& d, org_unit_table& s) {
-  append(d.code, s.code); append(d.name, s.name); append(d.parent, s.parent);
-  append(d.kind, s.kind);
+  // The position of the next column's total (columns are always visited in one order).
+  std::size_t slot() {
+    if (next == totals.size()) totals.push_back(0);
+    return next++;
+  }
+  template <class T>
+  void operator()(std::vector<T>& d, std::vector<T>& s) {
+    const std::size_t rows = slot();
+    if (reserving) d.reserve(d.size() + totals[rows]);
+    else totals[rows] += s.size();
+  }
+  void operator()(string_column& d, string_column& s) {
+    const std::size_t rows = slot();
+    const std::size_t bytes = slot();
+    if (reserving) {
+      d.mutable_offsets().reserve(d.offsets().size() + totals[rows]);
+      d.mutable_bytes().reserve(d.bytes().size() + totals[bytes]);
+    } else {
+      totals[rows] += s.size();
+      totals[bytes] += s.bytes().size();
+    }
+  }
+  void coded(std::vector<std::int32_t>& d, dictionary&, std::vector<std::int32_t>& s,
+             dictionary&) {
+    (*this)(d, s);
+  }
+};
+
+struct column_appender {
+  template <class C>
+  void operator()(C& d, C& s) const {
+    append(d, s);
+  }
+  // Re-codes a piece's dictionary positions into the joined table's dictionary.
+  void coded(std::vector<std::int32_t>& d, dictionary& d_dict, std::vector<std::int32_t>& s,
+             dictionary& s_dict) const {
+    dictionary_builder builder(d_dict);
+    std::vector<std::int32_t> map(s_dict.values.size());
+    for (std::size_t i = 0; i < map.size(); ++i) map[i] = builder.intern(s_dict.values[i]);
+    for (std::int32_t& v : s)
+      if (v >= 0) v = map[static_cast<std::size_t>(v)];
+    append(d, s);
+  }
+};
+
+template <class Op>
+void visit_columns(org_unit_table& d, org_unit_table& s, Op& op) {
+  op(d.code, s.code); op(d.name, s.name); op(d.parent, s.parent);
+  op(d.kind, s.kind);
 }
-void append_rows(population_table& d, population_table& s) {
-  append(d.org_unit, s.org_unit); append(d.year, s.year); append(d.sex, s.sex);
-  append(d.age, s.age); append(d.count, s.count);
+template <class Op>
+void visit_columns(population_table& d, population_table& s, Op& op) {
+  op(d.org_unit, s.org_unit); op(d.year, s.year); op(d.sex, s.sex);
+  op(d.age, s.age); op(d.count, s.count);
 }
-void append_rows(agency_table& d, agency_table& s) {
-  append(d.code, s.code); append(d.name, s.name); append(d.kind, s.kind);
-  append(d.org_unit, s.org_unit);
+template <class Op>
+void visit_columns(agency_table& d, agency_table& s, Op& op) {
+  op(d.code, s.code); op(d.name, s.name); op(d.kind, s.kind);
+  op(d.org_unit, s.org_unit);
 }
-void append_rows(child_table& d, child_table& s) {
-  append(d.id, s.id); append(d.birth_date, s.birth_date); append(d.sex, s.sex);
-  append(d.org_unit, s.org_unit);
-  append_coded(d.ethnicity, d.ethnicities, s.ethnicity, s.ethnicities);
-  append(d.disability, s.disability); append(d.registered_date, s.registered_date);
-  append(d.exit_date, s.exit_date); append(d.exit_reason, s.exit_reason);
+template <class Op>
+void visit_columns(child_table& d, child_table& s, Op& op) {
+  op(d.id, s.id); op(d.birth_date, s.birth_date); op(d.sex, s.sex);
+  op(d.org_unit, s.org_unit);
+  op.coded(d.ethnicity, d.ethnicities, s.ethnicity, s.ethnicities);
+  op(d.disability, s.disability); op(d.registered_date, s.registered_date);
+  op(d.exit_date, s.exit_date); op(d.exit_reason, s.exit_reason);
 }
-void append_rows(circumstance_table& d, circumstance_table& s) {
-  append(d.child, s.child); append(d.circumstance, s.circumstance);
-  append(d.start_date, s.start_date); append(d.end_date, s.end_date);
+template <class Op>
+void visit_columns(circumstance_table& d, circumstance_table& s, Op& op) {
+  op(d.child, s.child); op(d.circumstance, s.circumstance);
+  op(d.start_date, s.start_date); op(d.end_date, s.end_date);
 }
-void append_rows(case_table& d, case_table& s) {
-  append(d.id, s.id); append(d.child, s.child); append(d.reported_date, s.reported_date);
-  append(d.reported_minute, s.reported_minute); append(d.concerns, s.concerns);
-  append(d.org_unit, s.org_unit); append(d.lead_agency, s.lead_agency);
-  append(d.source, s.source); append(d.setting, s.setting);
-  append(d.perpetrator, s.perpetrator); append(d.level, s.level); append(d.risk, s.risk);
-  append(d.outcome, s.outcome); append(d.incident_date, s.incident_date);
-  append(d.emergency_date, s.emergency_date); append(d.emergency_minute, s.emergency_minute);
-  append(d.assessed_date, s.assessed_date); append(d.plan_date, s.plan_date);
-  append(d.closed_date, s.closed_date); append(d.closure_reason, s.closure_reason);
-  append(d.consent_reporting, s.consent_reporting);
+template <class Op>
+void visit_columns(case_table& d, case_table& s, Op& op) {
+  op(d.id, s.id); op(d.child, s.child); op(d.reported_date, s.reported_date);
+  op(d.reported_minute, s.reported_minute); op(d.concerns, s.concerns);
+  op(d.org_unit, s.org_unit); op(d.lead_agency, s.lead_agency);
+  op(d.source, s.source); op(d.setting, s.setting);
+  op(d.perpetrator, s.perpetrator); op(d.level, s.level); op(d.risk, s.risk);
+  op(d.outcome, s.outcome); op(d.incident_date, s.incident_date);
+  op(d.emergency_date, s.emergency_date); op(d.emergency_minute, s.emergency_minute);
+  op(d.assessed_date, s.assessed_date); op(d.plan_date, s.plan_date);
+  op(d.closed_date, s.closed_date); op(d.closure_reason, s.closure_reason);
+  op(d.consent_reporting, s.consent_reporting);
 }
-void append_rows(service_table& d, service_table& s) {
-  append(d.case_, s.case_); append(d.date, s.date); append(d.service, s.service);
-  append(d.agency, s.agency); append(d.referred, s.referred);
+template <class Op>
+void visit_columns(service_table& d, service_table& s, Op& op) {
+  op(d.case_, s.case_); op(d.date, s.date); op(d.service, s.service);
+  op(d.agency, s.agency); op(d.referred, s.referred);
 }
-void append_rows(activity_table& d, activity_table& s) {
-  append(d.id, s.id); append(d.agency, s.agency); append(d.kind, s.kind);
-  append(d.start_date, s.start_date); append(d.end_date, s.end_date);
-  append(d.org_unit, s.org_unit); append(d.topics, s.topics); append(d.audiences, s.audiences);
-  append(d.sessions, s.sessions); append(d.participants, s.participants);
-  append(d.child_participants, s.child_participants); append(d.quantity, s.quantity);
-  append_coded(d.programme, d.programmes, s.programme, s.programmes);
+template <class Op>
+void visit_columns(activity_table& d, activity_table& s, Op& op) {
+  op(d.id, s.id); op(d.agency, s.agency); op(d.kind, s.kind);
+  op(d.start_date, s.start_date); op(d.end_date, s.end_date);
+  op(d.org_unit, s.org_unit); op(d.topics, s.topics); op(d.audiences, s.audiences);
+  op(d.sessions, s.sessions); op(d.participants, s.participants);
+  op(d.child_participants, s.child_participants); op(d.quantity, s.quantity);
+  op.coded(d.programme, d.programmes, s.programme, s.programmes);
 }
-void append_rows(plan_table& d, plan_table& s) {
-  append(d.id, s.id); append(d.agency, s.agency); append(d.title, s.title);
-  append(d.start_date, s.start_date); append(d.end_date, s.end_date);
-  append(d.org_unit, s.org_unit);
-  append_coded(d.programme, d.programmes, s.programme, s.programmes);
+template <class Op>
+void visit_columns(plan_table& d, plan_table& s, Op& op) {
+  op(d.id, s.id); op(d.agency, s.agency); op(d.title, s.title);
+  op(d.start_date, s.start_date); op(d.end_date, s.end_date);
+  op(d.org_unit, s.org_unit);
+  op.coded(d.programme, d.programmes, s.programme, s.programmes);
 }
-void append_rows(target_table& d, target_table& s) {
-  append(d.plan, s.plan); append(d.indicator, s.indicator); append(d.value, s.value);
-  append(d.direction, s.direction); append(d.org_unit, s.org_unit); append(d.period, s.period);
-  append(d.period_start, s.period_start); append(d.period_end, s.period_end);
+template <class Op>
+void visit_columns(target_table& d, target_table& s, Op& op) {
+  op(d.plan, s.plan); op(d.indicator, s.indicator); op(d.value, s.value);
+  op(d.direction, s.direction); op(d.org_unit, s.org_unit); op(d.period, s.period);
+  op(d.period_start, s.period_start); op(d.period_end, s.period_end);
 }
 // org_units.csv rows with the parent codes, resolved once every unit is read.
 struct org_unit_rows {
   org_unit_table table;
   string_column parent_code;
 };
-void append_rows(org_unit_rows& d, org_unit_rows& s) {
-  append_rows(d.table, s.table);
-  append(d.parent_code, s.parent_code);
+template <class Op>
+void visit_columns(org_unit_rows& d, org_unit_rows& s, Op& op) {
+  visit_columns(d.table, s.table, op);
+  op(d.parent_code, s.parent_code);
 }
-void append_rows(holiday_table& d, holiday_table& s) {
-  append(d.date, s.date); append(d.name, s.name);
+template <class Op>
+void visit_columns(holiday_table& d, holiday_table& s, Op& op) {
+  op(d.date, s.date); op(d.name, s.name);
 }
 
 // Line ends in a piece: an upper bound of its records, to reserve columns once.
@@ -1407,7 +1458,16 @@ class table_job : public job {
   }
   void join() override {
     if (parts_.empty()) parts_.resize(1);
-    for (std::size_t i = 1; i < parts_.size(); ++i) append_rows(parts_[0], parts_[i]);
+    column_sizer sizes;
+    for (std::size_t i = 1; i < parts_.size(); ++i) {
+      sizes.next = 0;
+      visit_columns(parts_[0], parts_[i], sizes);
+    }
+    sizes.next = 0;
+    sizes.reserving = true;
+    visit_columns(parts_[0], parts_[0], sizes);
+    column_appender appender;
+    for (std::size_t i = 1; i < parts_.size(); ++i) visit_columns(parts_[0], parts_[i], appender);
     parts_.resize(1);
   }
   void complete(std::vector<diagnostic>& out) override {
@@ -1460,15 +1520,8 @@ void run_stage(load_context& ctx, const std::vector<job*>& jobs) {
   std::vector<std::function<void()>> tasks;
   tasks.reserve(pieces.size());
   for (const piece& p : pieces) tasks.emplace_back([p] { p.owner->parse_chunk(p.index); });
-  const auto t0 = std::chrono::steady_clock::now();
   run_tasks(tasks, ctx.threads);
-  const auto t1 = std::chrono::steady_clock::now();
   for (job* j : jobs) j->finish();
-  const auto t2 = std::chrono::steady_clock::now();
-  if (std::getenv("SG_TIMING"))
-    std::fprintf(stderr, "stage: parse %.3f s (%zu pieces), finish %.3f s\n",
-                 std::chrono::duration<double>(t1 - t0).count(), tasks.size(),
-                 std::chrono::duration<double>(t2 - t1).count());
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2235,9 +2288,7 @@ bool is_snapshot_file(const std::string& path) {
 dataset load(const std::string& path, const load_options& options) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return load_dataset(path, options);
-#ifdef SAFEGUARD_HAVE_SNAPSHOT
   if (is_snapshot_file(path)) return load_snapshot(path);
-#endif
   throw error("cannot load '" + path + "': it is neither a dataset folder nor a snapshot file");
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,8 +72,31 @@ struct result {
   bool achievement(std::size_t i, double& out) const noexcept;
 };
 
+namespace detail {
+struct prepared_state;
+}
+
+/// A dataset with the indexes every computation needs, built once: the org-unit tree, the
+/// relations between tables, the case rules (each case's child age at report, consent), and
+/// rows sorted by each placing date (built on first use, then kept). Computing many requests
+/// over one dataset should go through one prepared_dataset. It refers to `data`, which must
+/// outlive it and not change. Copies share the indexes; it is safe to use from several
+/// threads at once.
+class prepared_dataset {
+ public:
+  explicit prepared_dataset(const dataset& data);
+  const dataset& data() const noexcept;
+  const detail::prepared_state& state() const noexcept { return *state_; }
+
+ private:
+  std::shared_ptr<const detail::prepared_state> state_;
+};
+
 /// Computes `request` over `data` with the indicators of `cat`. Throws safeguard::error on a
-/// bad request (unknown indicator code, unknown dimension, level out of range, no period).
+/// bad request (unknown indicator code, unknown dimension, level out of range, no period)
+/// and on a catalogue whose expressions do not compile.
+result compute(const prepared_dataset& data, const catalogue& cat, const compute_request& request);
+/// The same over a dataset prepared for this one call.
 result compute(const dataset& data, const catalogue& cat, const compute_request& request);
 
 }  // namespace safeguard::engine
