@@ -269,7 +269,18 @@ dim_value dimension_of_row(const context& ctx, const dim_spec& dim, table_id t, 
         const std::int32_t child = child_of_row(ctx, t, r);
         if (child < 0) return v;
         const day_number birth = d.children.birth_date[child];
-        age = placing_day == period_end ? at_end.age(birth) : age_in_years(birth, placing_day);
+        if (placing_day == period_end) {
+          // Two comparisons per band against the day thresholds of the period's end.
+          const auto& bands = ctx.request.age_bands;
+          for (std::size_t b = 0; b < bands.size(); ++b)
+            if (bands[b].high <= max_tracked_age &&
+                at_end.in_range(birth, bands[b].low, bands[b].high)) {
+              v.single = static_cast<std::int32_t>(b);
+              return v;
+            }
+          return v;
+        }
+        age = age_in_years(birth, placing_day);
       }
       v.single = band_of_age(ctx.request.age_bands, age);
       return v;
@@ -538,13 +549,13 @@ void run_task(const context& ctx, const group& g, std::vector<side_job>& jobs,
     }
     selected.resize(n_sel);
     // Positions of the selected rows among the candidates (select keeps their order).
-    selected_pos.clear();
-    selected_pos.reserve(n_sel);
-    for (std::size_t i = 0, j = 0; i < rows.size() && j < n_sel; ++i)
-      if (rows[i] == selected[j]) {
-        selected_pos.push_back(static_cast<std::int32_t>(i));
-        ++j;
-      }
+    selected_pos.resize(n_sel);
+    if (!job.has_where) {
+      std::iota(selected_pos.begin(), selected_pos.end(), 0);
+    } else {
+      for (std::size_t i = 0, j = 0; i < rows.size() && j < n_sel; ++i)
+        if (rows[i] == selected[j]) selected_pos[j++] = static_cast<std::int32_t>(i);
+    }
     // The unit and single-valued cell of every candidate row, computed once per task for each
     // breakdown and shared by the jobs of the group that use it.
     const bool single_valued = std::none_of(job.dims.begin(), job.dims.end(), [&](int d) {
@@ -1054,6 +1065,7 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     job_by_key.emplace(key, jobs.size() - 1);
     return jobs.size() - 1;
   };
+  std::vector<std::vector<std::string>> not_allowed(ctx.dims.size());
   for (const indicator_definition* def : chosen) {
     indicator_plan plan;
     plan.def = def;
@@ -1062,13 +1074,21 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
       if (std::find(allowed.begin(), allowed.end(), request.by[d]) != allowed.end())
         plan.dims.push_back(static_cast<int>(d));
       else
-        res.notes.push_back(def->code + " cannot be broken down by " + request.by[d] +
-                            "; its " + request.by[d] + " column is empty");
+        not_allowed[d].push_back(def->code);
     }
     plan.numerator = make_job(def->numerator, *def, plan.dims);
     if (def->denominator) plan.denominator = make_job(*def->denominator, *def, plan.dims);
     plans.push_back(std::move(plan));
     res.indicator_codes.push_back(def->code);
+  }
+
+  for (std::size_t d = 0; d < ctx.dims.size(); ++d) {
+    if (not_allowed[d].empty()) continue;
+    std::string list;
+    for (const auto& code : not_allowed[d]) list += (list.empty() ? "" : ", ") + code;
+    res.notes.push_back("no breakdown by " + request.by[d] + " for " + list + " (not allowed by " +
+                        (not_allowed[d].size() == 1 ? "its definition" : "their definitions") +
+                        "); the " + request.by[d] + " column is empty in their rows");
   }
 
   // Groups: jobs sharing table, placing and ages.
