@@ -70,8 +70,22 @@ class checker {
     d.line = static_cast<std::uint64_t>(at.Mark().line + 1 + line_offset);
     d.column = static_cast<std::uint32_t>(column);
     d.column_name = field;
-    d.value = std::string(e.what()) + "\n" + e.caret();
-    d.expected = e.expected();
+    // The value is the expression line at fault; the message and a caret under the spot
+    // follow on their own lines.
+    const std::string& text = e.text();
+    std::size_t begin = 0;
+    for (int l = 1; l < e.line() && begin != std::string::npos; ++l) {
+      begin = text.find('\n', begin);
+      if (begin != std::string::npos) ++begin;
+    }
+    if (begin == std::string::npos) begin = 0;
+    const std::size_t stop = text.find('\n', begin);
+    d.value = text.substr(begin, stop == std::string::npos ? std::string::npos : stop - begin);
+    d.expected = e.expected() + "\n    " + e.what();
+    std::string caret = e.caret();
+    for (std::size_t at = 0; (at = caret.find('\n', at)) != std::string::npos; at += 5)
+      caret.replace(at, 1, "\n    ");
+    d.expected += "\n    " + caret;
     d.record_id = code;
     diagnostics_.push_back(std::move(d));
   }
