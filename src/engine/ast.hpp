@@ -31,9 +31,9 @@ struct located_error {
 inline constexpr int max_depth = 200;
 
 enum class node_kind : std::uint8_t {
-  number,    ///< `number`
-  string,    ///< `text` holds the decoded string
-  boolean,   ///< `boolean`
+  number,   ///< `number`
+  string,   ///< `text` holds the decoded string
+  boolean,  ///< `boolean`
   null,
   item,      ///< a column or path: `path` (from `name`, `a.b` or `#{a.b}`)
   variable,  ///< `text` is `analytics_period_start`, `analytics_period_end` or `days`
@@ -45,9 +45,20 @@ enum class node_kind : std::uint8_t {
 enum class unary_op : std::uint8_t { negate, plus, logical_not };
 
 enum class binary_op : std::uint8_t {
-  power, multiply, divide, modulo, add, subtract,
-  less, greater, less_equal, greater_equal, equal, not_equal,
-  logical_and, logical_or,
+  power,
+  multiply,
+  divide,
+  modulo,
+  add,
+  subtract,
+  less,
+  greater,
+  less_equal,
+  greater_equal,
+  equal,
+  not_equal,
+  logical_and,
+  logical_or,
 };
 
 /// The operator as written in canonical text (`&&`, not `and`).

@@ -56,7 +56,7 @@ relations::relations(const dataset& data) {
   for (std::size_t u = 0; u < n; ++u) {
     if (level[u] != -1) continue;
     chain.clear();
-    std::int32_t v = static_cast<std::int32_t>(u);
+    auto v = static_cast<std::int32_t>(u);
     int base = 0;
     bool broken = false;
     for (;;) {
@@ -72,7 +72,7 @@ relations::relations(const dataset& data) {
       }
       chain.push_back(v);
       v = static_cast<std::size_t>(v) < parent.size() ? parent[static_cast<std::size_t>(v)].value
-                                                       : -1;
+                                                      : -1;
     }
     for (std::size_t k = chain.size(); k-- > 0;)
       level[static_cast<std::size_t>(chain[k])] =
@@ -321,17 +321,28 @@ column_data column_source(const dataset& data, const relations* rel, int column)
 
 std::size_t table_size(const dataset& d, table_id t) noexcept {
   switch (t) {
-    case table_id::org_units: return d.org_units.size();
-    case table_id::population: return d.population.size();
-    case table_id::agencies: return d.agencies.size();
-    case table_id::children: return d.children.size();
-    case table_id::circumstances: return d.circumstances.size();
-    case table_id::cases: return d.cases.size();
-    case table_id::services: return d.services.size();
-    case table_id::activities: return d.activities.size();
-    case table_id::plans: return d.plans.size();
-    case table_id::targets: return d.targets.size();
-    case table_id::holidays: return d.holidays.size();
+    case table_id::org_units:
+      return d.org_units.size();
+    case table_id::population:
+      return d.population.size();
+    case table_id::agencies:
+      return d.agencies.size();
+    case table_id::children:
+      return d.children.size();
+    case table_id::circumstances:
+      return d.circumstances.size();
+    case table_id::cases:
+      return d.cases.size();
+    case table_id::services:
+      return d.services.size();
+    case table_id::activities:
+      return d.activities.size();
+    case table_id::plans:
+      return d.plans.size();
+    case table_id::targets:
+      return d.targets.size();
+    case table_id::holidays:
+      return d.holidays.size();
   }
   return 0;
 }
@@ -419,19 +430,27 @@ std::vector<std::string_view> codes_of(const code_list& list) {
 
 std::string describe(const bnode& b) {
   switch (b.type) {
-    case btype::number: return "a number";
-    case btype::boolean: return "a condition";
+    case btype::number:
+      return "a number";
+    case btype::boolean:
+      return "a condition";
     case btype::code:
       if (b.codes) return "a code of " + std::string(b.codes->name());
       return "a code of " + std::string(all_columns[static_cast<std::size_t>(b.dict_column)].name);
-    case btype::code_set: return "a multi-valued code of " + std::string(b.codes->name());
-    case btype::date: return "a date";
-    case btype::date_time: return "a date-time";
-    case btype::text: return "text";
+    case btype::code_set:
+      return "a multi-valued code of " + std::string(b.codes->name());
+    case btype::date:
+      return "a date";
+    case btype::date_time:
+      return "a date-time";
+    case btype::text:
+      return "text";
     case btype::row:
       return "an identifier of " + std::string(table_name(b.row_table));
-    case btype::string: return "the quoted string " + quoted(b.str);
-    case btype::null: return "null";
+    case btype::string:
+      return "the quoted string " + quoted(b.str);
+    case btype::null:
+      return "null";
   }
   return "?";
 }
@@ -502,32 +521,93 @@ struct scope {
   bool null_testing = false;  // inside isNull, isNotNull, firstNonNull, d2:hasValue
 };
 
-const char* const rejected_functions[] = {
-    "removeZeros", "subExpression", "normDistCum", "normDistDen", "containsItems",
-    "orgUnit.ancestor", "orgUnit.dataSet", "orgUnit.group", "orgUnit.program", "stddevPop",
-    "d2:count", "d2:countIfValue", "d2:countIfCondition", "d2:countIfZeroPos", "d2:maxValue",
-    "d2:minValue", "d2:relationshipCount", "d2:zpvc", "d2:hasUserRole", "d2:inOrgUnitGroup",
-    "d2:inUserGroup", "d2:lastEventDate", "d2:left", "d2:right", "d2:substring", "d2:split",
-    "d2:concatenate", "d2:length", "d2:validatePattern", "d2:extractDataMatrixValue",
-    "d2:zScoreHFA", "d2:zScoreWFA", "d2:zScoreWFH", "d2:addDays", "d2:ceil", "d2:floor",
-    "d2:round", "d2:modulus"};
+const char* const rejected_functions[] = {"removeZeros",
+                                          "subExpression",
+                                          "normDistCum",
+                                          "normDistDen",
+                                          "containsItems",
+                                          "orgUnit.ancestor",
+                                          "orgUnit.dataSet",
+                                          "orgUnit.group",
+                                          "orgUnit.program",
+                                          "stddevPop",
+                                          "d2:count",
+                                          "d2:countIfValue",
+                                          "d2:countIfCondition",
+                                          "d2:countIfZeroPos",
+                                          "d2:maxValue",
+                                          "d2:minValue",
+                                          "d2:relationshipCount",
+                                          "d2:zpvc",
+                                          "d2:hasUserRole",
+                                          "d2:inOrgUnitGroup",
+                                          "d2:inUserGroup",
+                                          "d2:lastEventDate",
+                                          "d2:left",
+                                          "d2:right",
+                                          "d2:substring",
+                                          "d2:split",
+                                          "d2:concatenate",
+                                          "d2:length",
+                                          "d2:validatePattern",
+                                          "d2:extractDataMatrixValue",
+                                          "d2:zScoreHFA",
+                                          "d2:zScoreWFA",
+                                          "d2:zScoreWFH",
+                                          "d2:addDays",
+                                          "d2:ceil",
+                                          "d2:floor",
+                                          "d2:round",
+                                          "d2:modulus"};
 
-const std::vector<std::string_view> known_functions = {
-    "if", "is", "isNull", "isNotNull", "firstNonNull", "greatest", "least", "log", "log10",
-    "contains", "containsAny", "exists", "count", "sum", "avg", "min", "max", "median",
-    "percentileCont", "stddev", "stddevSamp", "variance", "unitsReached", "d2:daysBetween",
-    "d2:weeksBetween", "d2:monthsBetween", "d2:yearsBetween", "d2:minutesBetween",
-    "d2:hoursBetween", "d2:workingDaysBetween", "d2:hasValue", "d2:condition", "d2:zing",
-    "d2:oizp"};
+const std::vector<std::string_view> known_functions = {"if",
+                                                       "is",
+                                                       "isNull",
+                                                       "isNotNull",
+                                                       "firstNonNull",
+                                                       "greatest",
+                                                       "least",
+                                                       "log",
+                                                       "log10",
+                                                       "contains",
+                                                       "containsAny",
+                                                       "exists",
+                                                       "count",
+                                                       "sum",
+                                                       "avg",
+                                                       "min",
+                                                       "max",
+                                                       "median",
+                                                       "percentileCont",
+                                                       "stddev",
+                                                       "stddevSamp",
+                                                       "variance",
+                                                       "unitsReached",
+                                                       "d2:daysBetween",
+                                                       "d2:weeksBetween",
+                                                       "d2:monthsBetween",
+                                                       "d2:yearsBetween",
+                                                       "d2:minutesBetween",
+                                                       "d2:hoursBetween",
+                                                       "d2:workingDaysBetween",
+                                                       "d2:hasValue",
+                                                       "d2:condition",
+                                                       "d2:zing",
+                                                       "d2:oizp"};
 
 bool aggregate_kind_of(std::string_view name, aggregate_kind& kind) {
   static const std::pair<std::string_view, aggregate_kind> names[] = {
-      {"count", aggregate_kind::count},   {"sum", aggregate_kind::sum},
-      {"avg", aggregate_kind::avg},       {"min", aggregate_kind::min},
-      {"max", aggregate_kind::max},       {"median", aggregate_kind::median},
+      {"count", aggregate_kind::count},
+      {"sum", aggregate_kind::sum},
+      {"avg", aggregate_kind::avg},
+      {"min", aggregate_kind::min},
+      {"max", aggregate_kind::max},
+      {"median", aggregate_kind::median},
       {"percentileCont", aggregate_kind::percentile},
-      {"stddev", aggregate_kind::stddev}, {"stddevSamp", aggregate_kind::stddev},
-      {"variance", aggregate_kind::variance}, {"unitsReached", aggregate_kind::units_reached}};
+      {"stddev", aggregate_kind::stddev},
+      {"stddevSamp", aggregate_kind::stddev},
+      {"variance", aggregate_kind::variance},
+      {"unitsReached", aggregate_kind::units_reached}};
   for (const auto& [n, k] : names)
     if (n == name) {
       kind = k;
@@ -559,8 +639,12 @@ void finalize_walk(bnode& n, bound_expression& e, std::uint32_t& next) {
       break;
     case op::period_start:
     case op::period_end:
-    case op::days: e.uses_period = true; break;
-    case op::working_days_between: e.uses_holidays = true; break;
+    case op::days:
+      e.uses_period = true;
+      break;
+    case op::working_days_between:
+      e.uses_holidays = true;
+      break;
     case op::exists:
       e.uses_data = true;
       e.uses_relations = true;
@@ -568,17 +652,19 @@ void finalize_walk(bnode& n, bound_expression& e, std::uint32_t& next) {
     case op::dict_equal:
     case op::dict_not_equal:
     case op::row_code_equal:
-    case op::row_code_not_equal: e.needs_lookup = true; break;
+    case op::row_code_not_equal:
+      e.needs_lookup = true;
+      break;
     case op::is_in:
       if (n.set == set_kind::dictionary || n.set == set_kind::row_code) e.needs_lookup = true;
       break;
     case op::aggregate_ref:
-      if (!n.null_testing &&
-          std::find(e.counted_terms.begin(), e.counted_terms.end(), n.term) ==
-              e.counted_terms.end())
+      if (!n.null_testing && std::find(e.counted_terms.begin(), e.counted_terms.end(), n.term) ==
+                                 e.counted_terms.end())
         e.counted_terms.push_back(n.term);
       break;
-    default: break;
+    default:
+      break;
   }
   for (auto& a : n.args) finalize_walk(*a, e, next);
 }
@@ -595,26 +681,33 @@ std::unique_ptr<bound_expression> finalize(bnode_ptr root, table_id table) {
 
 class binder {
  public:
-  binder(std::string_view text, std::vector<pending_term>* terms) : text_(text), terms_(terms) {}
+  explicit binder(std::vector<pending_term>* terms) : terms_(terms) {}
 
   bnode_ptr bind(const node& n, const scope& s) {
     switch (n.kind) {
-      case node_kind::number: return constant(btype::number, n.offset, n.number, true);
+      case node_kind::number:
+        return constant(btype::number, n.offset, n.number, true);
       case node_kind::string: {
         auto b = constant(btype::string, n.offset, 0, true);
         b->str = n.text;
         return b;
       }
-      case node_kind::boolean: return constant(btype::boolean, n.offset, n.boolean ? 1 : 0, true);
-      case node_kind::null: return constant(btype::null, n.offset, 0, false);
+      case node_kind::boolean:
+        return constant(btype::boolean, n.offset, n.boolean ? 1 : 0, true);
+      case node_kind::null:
+        return constant(btype::null, n.offset, 0, false);
       case node_kind::variable:
         if (n.text == "days") return leaf(op::days, btype::number, n.offset);
         return leaf(n.text == "analytics_period_start" ? op::period_start : op::period_end,
                     btype::date, n.offset);
-      case node_kind::item: return bind_item(n, s);
-      case node_kind::unary: return bind_unary(n, s);
-      case node_kind::binary: return bind_binary(n, s);
-      case node_kind::call: return bind_call(n, s);
+      case node_kind::item:
+        return bind_item(n, s);
+      case node_kind::unary:
+        return bind_unary(n, s);
+      case node_kind::binary:
+        return bind_binary(n, s);
+      case node_kind::call:
+        return bind_call(n, s);
     }
     fail(n.offset, "unknown syntax", "an expression");
   }
@@ -665,9 +758,13 @@ class binder {
       const std::string table(table_name(t));
       if (c < 0) {
         std::string message = "unknown column " + quoted(name) + " in " + table;
-        if (i == 0 && !n.braced && looks_like_uid(name))
+        if (i == 0 && looks_like_uid(name))
           message += " (DHIS2 UIDs are not items in safeguard: name a column)";
-        fail(n.path_offsets[i], message + suggest(name, column_names(t)),
+        std::vector<std::string_view> candidates = column_names(t);
+        if (i == 0 && n.path.size() > 1)  // perhaps a misspelt table: #{casess.outcome}
+          for (std::size_t k = 0; k < 11; ++k)
+            candidates.push_back(table_name(static_cast<table_id>(k)));
+        fail(n.path_offsets[i], message + suggest(name, candidates),
              "a column of " + table + ": " + join(column_names(t)));
       }
       const column_def& d = all_columns[static_cast<std::size_t>(c)];
@@ -675,8 +772,10 @@ class binder {
         if (!is_reference(d.kind)) {
           const auto refs = column_names(t, true);
           fail(n.path_offsets[i + 1],
-               quoted(name) + " of " + table + " does not point to another row, so it has no "
-               "field " + quoted(n.path[i + 1]),
+               quoted(name) + " of " + table +
+                   " does not point to another row, so it has no "
+                   "field " +
+                   quoted(n.path[i + 1]),
                refs.empty() ? "a column of " + table
                             : "a reference of " + table + " followed by a field: " + join(refs));
         }
@@ -743,20 +842,33 @@ class binder {
     const std::string what = "'" + std::string(op_text(n.binary)) + "'";
     op o = op::add;
     switch (n.binary) {
-      case binary_op::power: o = op::power; break;
-      case binary_op::multiply: o = op::multiply; break;
-      case binary_op::divide: o = op::divide; break;
-      case binary_op::modulo: o = op::modulo; break;
-      case binary_op::add: o = op::add; break;
-      case binary_op::subtract: o = op::subtract; break;
+      case binary_op::power:
+        o = op::power;
+        break;
+      case binary_op::multiply:
+        o = op::multiply;
+        break;
+      case binary_op::divide:
+        o = op::divide;
+        break;
+      case binary_op::modulo:
+        o = op::modulo;
+        break;
+      case binary_op::add:
+        o = op::add;
+        break;
+      case binary_op::subtract:
+        o = op::subtract;
+        break;
       case binary_op::logical_and:
       case binary_op::logical_or:
         require_condition(*a, what);
         require_condition(*b, what);
-        return finish(operation(n.binary == binary_op::logical_and ? op::logical_and
-                                                                   : op::logical_or,
-                                btype::boolean, n.offset, list(std::move(a), std::move(b))));
-      default: return compare(n.binary, std::move(a), std::move(b), n.offset);
+        return finish(
+            operation(n.binary == binary_op::logical_and ? op::logical_and : op::logical_or,
+                      btype::boolean, n.offset, list(std::move(a), std::move(b))));
+      default:
+        return compare(n.binary, std::move(a), std::move(b), n.offset);
     }
     require_number(*a, what);
     require_number(*b, what);
@@ -765,22 +877,33 @@ class binder {
 
   static binary_op mirror(binary_op op) {
     switch (op) {
-      case binary_op::less: return binary_op::greater;
-      case binary_op::greater: return binary_op::less;
-      case binary_op::less_equal: return binary_op::greater_equal;
-      case binary_op::greater_equal: return binary_op::less_equal;
-      default: return op;
+      case binary_op::less:
+        return binary_op::greater;
+      case binary_op::greater:
+        return binary_op::less;
+      case binary_op::less_equal:
+        return binary_op::greater_equal;
+      case binary_op::greater_equal:
+        return binary_op::less_equal;
+      default:
+        return op;
     }
   }
 
   static op compare_op(binary_op b) {
     switch (b) {
-      case binary_op::less: return op::less;
-      case binary_op::greater: return op::greater;
-      case binary_op::less_equal: return op::less_equal;
-      case binary_op::greater_equal: return op::greater_equal;
-      case binary_op::not_equal: return op::not_equal;
-      default: return op::equal;
+      case binary_op::less:
+        return op::less;
+      case binary_op::greater:
+        return op::greater;
+      case binary_op::less_equal:
+        return op::less_equal;
+      case binary_op::greater_equal:
+        return op::greater_equal;
+      case binary_op::not_equal:
+        return op::not_equal;
+      default:
+        return op::equal;
     }
   }
 
@@ -816,7 +939,8 @@ class binder {
         literal.minute = t->minute;
         return true;
       }
-      case btype::text: return false;
+      case btype::text:
+        return false;
       case btype::row:
         if (!equality || !has_codes_table(other.row_table))
           fail(literal.offset,
@@ -830,11 +954,12 @@ class binder {
              "contains(x, 'code') or containsAny(x, 'code', ...)");
       case btype::number:
       case btype::boolean:
-        fail(literal.offset, "the quoted string " + quoted(literal.str) +
-                                 " cannot be compared with a number",
+        fail(literal.offset,
+             "the quoted string " + quoted(literal.str) + " cannot be compared with a number",
              "a number without quotes");
       case btype::string:
-      case btype::null: return false;
+      case btype::null:
+        return false;
     }
     return false;
   }
@@ -848,12 +973,24 @@ class binder {
       const int c = a->str.compare(b->str);
       bool r = false;
       switch (bop) {
-        case binary_op::less: r = c < 0; break;
-        case binary_op::greater: r = c > 0; break;
-        case binary_op::less_equal: r = c <= 0; break;
-        case binary_op::greater_equal: r = c >= 0; break;
-        case binary_op::equal: r = c == 0; break;
-        default: r = c != 0; break;
+        case binary_op::less:
+          r = c < 0;
+          break;
+        case binary_op::greater:
+          r = c > 0;
+          break;
+        case binary_op::less_equal:
+          r = c <= 0;
+          break;
+        case binary_op::greater_equal:
+          r = c >= 0;
+          break;
+        case binary_op::equal:
+          r = c == 0;
+          break;
+        default:
+          r = c != 0;
+          break;
       }
       return constant(btype::boolean, at, r ? 1 : 0, true);
     }
@@ -868,9 +1005,12 @@ class binder {
       if (!coerce(*b, *a, equality)) {
         const bool eq = bop == binary_op::equal;
         op o;
-        if (a->type == btype::text) o = eq ? op::text_equal : op::text_not_equal;
-        else if (a->type == btype::row) o = eq ? op::row_code_equal : op::row_code_not_equal;
-        else o = eq ? op::dict_equal : op::dict_not_equal;
+        if (a->type == btype::text)
+          o = eq ? op::text_equal : op::text_not_equal;
+        else if (a->type == btype::row)
+          o = eq ? op::row_code_equal : op::row_code_not_equal;
+        else
+          o = eq ? op::dict_equal : op::dict_not_equal;
         auto n = operation(o, btype::boolean, at, list(std::move(a)));
         n->str = b->str;
         return n;
@@ -907,7 +1047,54 @@ class binder {
            "of one table");
     auto n = operation(compare_op(bop), btype::boolean, at, list(std::move(a), std::move(b)));
     n->by_minute = by_minute;
-    return finish(std::move(n));
+    return fuse(finish(std::move(n)));
+  }
+
+  // Values the same for every row of a call: constants and the period's variables.
+  static bool uniform(const bnode& b) {
+    return b.o == op::constant || b.o == op::period_start || b.o == op::period_end ||
+           b.o == op::days;
+  }
+
+  // `column op uniform` becomes one pass over the column's storage (no intermediate values).
+  static bnode_ptr fuse(bnode_ptr n) {
+    if (n->o == op::constant || n->by_minute) return n;
+    if (n->args[0]->o != op::column && n->args[1]->o == op::column) {
+      std::swap(n->args[0], n->args[1]);
+      switch (n->o) {
+        case op::less:
+          n->o = op::greater;
+          break;
+        case op::greater:
+          n->o = op::less;
+          break;
+        case op::less_equal:
+          n->o = op::greater_equal;
+          break;
+        case op::greater_equal:
+          n->o = op::less_equal;
+          break;
+        default:
+          break;
+      }
+    }
+    if (n->args[0]->o != op::column || !uniform(*n->args[1])) return n;
+    switch (all_columns[static_cast<std::size_t>(n->args[0]->column)].kind) {
+      case storage::day:
+      case storage::day_minute:
+      case storage::code8:
+      case storage::flag8:
+      case storage::int64:
+      case storage::int16:
+      case storage::uint8:
+      case storage::float64:
+        break;
+      default:
+        return n;
+    }
+    n->compare = n->o;
+    n->o = op::column_compare;
+    return n;
   }
 
   // The common type of the branches of if(), or of firstNonNull/greatest/least's arguments.
@@ -915,7 +1102,8 @@ class binder {
     if (b.type == btype::null) return;
     if (result.type == btype::null) {
       if (b.type == btype::string)
-        fail(b.offset, what + " cannot give a quoted string", "a number, a date, a code or a condition");
+        fail(b.offset, what + " cannot give a quoted string",
+             "a number, a date, a code or a condition");
       copy_type(result, b);
       return;
     }
@@ -965,8 +1153,7 @@ class binder {
   }
 
   // A date argument of the d2:*Between functions: a date or date-time, or a quoted date.
-  bnode_ptr date_argument(const node& n, const scope& s, const std::string& what,
-                          bool need_time) {
+  bnode_ptr date_argument(const node& n, const scope& s, const std::string& what, bool need_time) {
     bnode_ptr b = bind(n, s);
     if (b->type == btype::string) {
       const auto t = parse_iso_date_time(b->str);
@@ -1008,6 +1195,9 @@ class binder {
       if (quoted_text.kind != node_kind::string)
         fail(quoted_text.offset, "d2:condition() takes its condition as a quoted expression",
              "d2:condition('x > 1', a, b)");
+      if (++conditions_ > max_conditions)
+        fail(n.offset, "d2:condition() is nested too deeply",
+             "at most " + std::to_string(max_conditions) + " levels of d2:condition");
       node_ptr inner;
       const std::size_t base = quoted_text.offset + 1;
       try {
@@ -1018,6 +1208,7 @@ class binder {
       }
       shift_offsets(*inner, base);
       bnode_ptr c = bind_condition(*inner, s, "d2:condition()'s condition");
+      --conditions_;
       return make_if(std::move(c), bind(*n.args[1], s), bind(*n.args[2], s), n.offset);
     }
     if (name == "is") return bind_is(n, s);
@@ -1044,8 +1235,8 @@ class binder {
     }
     if (name == "greatest" || name == "least") {
       auto args = args_of(s);
-      auto result = operation(name == "greatest" ? op::greatest : op::least, btype::null,
-                              n.offset, {});
+      auto result =
+          operation(name == "greatest" ? op::greatest : op::least, btype::null, n.offset, {});
       settle_strings(*result, args, name + "()");
       if (!numeric(result->type) && !dated(result->type))
         fail(n.offset, name + "() needs numbers or dates, got " + describe(*result),
@@ -1056,12 +1247,16 @@ class binder {
       return finish(std::move(result));
     }
     if (name == "log" || name == "log10" || name == "d2:zing" || name == "d2:oizp") {
-      if (name == "log") arity(n, 1, 2);
-      else arity(n, 1, 1);
+      if (name == "log")
+        arity(n, 1, 2);
+      else
+        arity(n, 1, 1);
       auto args = args_of(s);
       for (const auto& a : args) require_number(*a, name + "()");
-      const op o = name == "log" ? op::log : name == "log10" ? op::log10
-                   : name == "d2:zing" ? op::zing : op::oizp;
+      const op o = name == "log"       ? op::log
+                   : name == "log10"   ? op::log10
+                   : name == "d2:zing" ? op::zing
+                                       : op::oizp;
       return finish(operation(o, btype::number, n.offset, std::move(args)));
     }
     static const std::pair<std::string_view, op> between[] = {
@@ -1101,8 +1296,22 @@ class binder {
         mask |= code_set{1} << static_cast<unsigned>(
                     code_position(*set->codes, literal, set->codes->name()));
       }
-      auto r = operation(name == "contains" ? op::contains_all : op::contains_any, btype::boolean,
-                         n.offset, list(std::move(set)));
+      op o = name == "contains" ? op::contains_all : op::contains_any;
+      // Groups of concerns are read as the concerns of those groups: one mask test per row.
+      const bool one_group = (mask & (mask - 1)) == 0;
+      if (set->o == op::column &&
+          all_columns[static_cast<std::size_t>(set->column)].kind == storage::concern_groups &&
+          (o == op::contains_any || one_group)) {
+        code_set concerns = 0;
+        for (std::size_t c = 0; c < codes::concern().size(); ++c)
+          if (mask & (code_set{1} << codes::group_of_concern(static_cast<code>(c))))
+            concerns |= code_set{1} << c;
+        set->column = find_column(table_id::cases, "concerns");
+        set->codes = &codes::concern();
+        mask = concerns;
+        o = op::contains_any;
+      }
+      auto r = operation(o, btype::boolean, n.offset, list(std::move(set)));
       r->mask = mask;
       return r;
     }
@@ -1119,7 +1328,8 @@ class binder {
     auto r = operation(op::if_, btype::null, at, {});
     std::vector<bnode_ptr> branches = list(std::move(a), std::move(b));
     settle_strings(*r, branches, "if()");
-    if (r->type == btype::text) fail(at, "if() cannot give text", "numbers, dates, codes or conditions");
+    if (r->type == btype::text)
+      fail(at, "if() cannot give text", "numbers, dates, codes or conditions");
     r->args = list(std::move(c), std::move(branches[0]), std::move(branches[1]));
     return finish(std::move(r));
   }
@@ -1133,8 +1343,8 @@ class binder {
     std::vector<bnode_ptr> cands;
     for (std::size_t i = 1; i < n.args.size(); ++i) cands.push_back(bind(*n.args[i], s));
     if (x->type == btype::null) return constant(btype::boolean, n.offset, 0, false);
-    const bool string_set = (x->type == btype::code && !x->codes) || x->type == btype::text ||
-                            x->type == btype::row;
+    const bool string_set =
+        (x->type == btype::code && !x->codes) || x->type == btype::text || x->type == btype::row;
     bool constant_set = true;
     auto r = operation(op::is_in, btype::boolean, n.offset, {});
     for (auto& c : cands) {
@@ -1162,8 +1372,8 @@ class binder {
       r->numbers.push_back(c->value);
     }
     if (constant_set) {
-      r->set = x->type == btype::text ? set_kind::text
-               : x->type == btype::row ? set_kind::row_code
+      r->set = x->type == btype::text                  ? set_kind::text
+               : x->type == btype::row                 ? set_kind::row_code
                : (x->type == btype::code && !x->codes) ? set_kind::dictionary
                                                        : set_kind::numbers;
       r->args = list(std::move(x));
@@ -1172,8 +1382,8 @@ class binder {
     // Candidates that are not constants: x == a || x == b || ...
     bnode_ptr result;
     for (std::size_t i = 1; i < n.args.size(); ++i) {
-      bnode_ptr eq = compare(binary_op::equal, bind(*n.args[0], s), bind(*n.args[i], s),
-                             n.args[i]->offset);
+      bnode_ptr eq =
+          compare(binary_op::equal, bind(*n.args[0], s), bind(*n.args[i], s), n.args[i]->offset);
       result = result ? finish(operation(op::logical_or, btype::boolean, n.offset,
                                          list(std::move(result), std::move(eq))))
                       : std::move(eq);
@@ -1199,15 +1409,14 @@ class binder {
         {table_id::children, "services", table_id::services, relation_kind::child_services},
         {table_id::children, "circumstances", table_id::circumstances,
          relation_kind::child_episodes},
-        {table_id::agencies, "activities", table_id::activities,
-         relation_kind::agency_activities}};
+        {table_id::agencies, "activities", table_id::activities, relation_kind::agency_activities}};
     std::vector<std::string_view> valid;
     for (const choice& c : choices)
       if (c.from == s.table) valid.push_back(c.name);
     const std::string here(table_name(s.table));
-    const std::string expected =
-        valid.empty() ? "exists() is available over cases, children and agencies"
-                      : "the related rows of " + here + ": " + join(valid);
+    const std::string expected = valid.empty()
+                                     ? "exists() is available over cases, children and agencies"
+                                     : "the related rows of " + here + ": " + join(valid);
     if (r.kind != node_kind::item || r.path.size() != 1)
       fail(r.offset, "exists() needs the related table as its first argument", expected);
     for (const choice& c : choices) {
@@ -1253,8 +1462,7 @@ class binder {
     } else if (kind == aggregate_kind::percentile) {
       arity(n, 2, 2);
       bnode_ptr p = bind(*n.args[0], scope{s.table, true, false, false});
-      if (!is_constant(*p) || p->type != btype::number || !p->valid || p->value < 0 ||
-          p->value > 1)
+      if (!is_constant(*p) || p->type != btype::number || !p->valid || p->value < 0 || p->value > 1)
         fail(n.args[0]->offset, "percentileCont() needs a fraction from 0 to 1 first",
              "e.g. percentileCont(0.9, x)");
       t.percentile = p->value;
@@ -1290,7 +1498,10 @@ class binder {
     return ref;
   }
 
-  std::string_view text_;
+  // Each quoted condition is parsed with a fresh nesting budget, so their nesting is bounded
+  // separately to keep binding's recursion bounded.
+  static constexpr int max_conditions = 4;
+  int conditions_ = 0;
   std::vector<pending_term>* terms_;
 };
 
@@ -1300,7 +1511,7 @@ class binder {
 row_expression expression_compiler::compile_row(std::string_view text, table_id table) {
   try {
     const detail::node_ptr ast = detail::parse(text);
-    detail::binder b(text, nullptr);
+    detail::binder b(nullptr);
     detail::bnode_ptr root = b.bind(*ast, detail::scope{table, false, false, false});
     if (root->type == detail::btype::string)
       detail::fail(root->offset, "a quoted string alone is not a value of a row",
@@ -1317,7 +1528,7 @@ side_expression expression_compiler::compile_side(std::string_view text, table_i
   try {
     const detail::node_ptr ast = detail::parse(text);
     std::vector<detail::pending_term> pending;
-    detail::binder b(text, &pending);
+    detail::binder b(&pending);
     detail::bnode_ptr cell = b.bind(*ast, detail::scope{table, true, false, false});
     if (pending.empty())
       detail::fail(ast->offset, "the value has no aggregate",

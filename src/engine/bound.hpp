@@ -18,7 +18,14 @@ namespace detail {
 
 /// The binder's types: the public value_type plus the two that only literals have.
 enum class btype : std::uint8_t {
-  number, boolean, code, code_set, date, date_time, text, row,
+  number,
+  boolean,
+  code,
+  code_set,
+  date,
+  date_time,
+  text,
+  row,
   string,  ///< a quoted literal not yet given a meaning by what it is compared with
   null,    ///< the `null` literal
 };
@@ -36,10 +43,14 @@ enum class storage : std::uint8_t {
   uint8,           ///< std::vector<std::uint8_t>
   float64,         ///< std::vector<double>
   dict32,          ///< std::vector<std::int32_t> into a dictionary, no_entry when missing
-  ref_org_unit, ref_agency, ref_child, ref_case, ref_plan,  ///< row_index<...> vectors
-  self_row,        ///< the row's own identifier: its index
-  text,            ///< a string_column; the value is the row index, null when empty
-  org_level,       ///< relations::org_unit_level
+  ref_org_unit,
+  ref_agency,
+  ref_child,
+  ref_case,
+  ref_plan,   ///< row_index<...> vectors
+  self_row,   ///< the row's own identifier: its index
+  text,       ///< a string_column; the value is the row index, null when empty
+  org_level,  ///< relations::org_unit_level
 };
 
 /// Pointers into a dataset for one column; which members are set depends on the storage.
@@ -71,20 +82,65 @@ column_data column_source(const dataset& data, const relations* rel, int column)
 std::size_t table_size(const dataset& data, table_id t) noexcept;
 
 enum class op : std::uint8_t {
-  constant, column, period_start, period_end, days, aggregate_ref,
-  negate, logical_not, add, subtract, multiply, divide, modulo, power,
-  less, greater, less_equal, greater_equal, equal, not_equal,
-  text_equal, text_not_equal,      ///< text column vs literal (`str`) or vs text column
-  dict_equal, dict_not_equal,      ///< open-list code vs the code `str`, looked up per call
-  row_code_equal, row_code_not_equal,  ///< org unit / agency / plan row vs its code `str`
-  logical_and, logical_or, if_, is_in, is_null, is_not_null, first_non_null, greatest, least,
-  log, log10, days_between, weeks_between, months_between, years_between, minutes_between,
-  hours_between, working_days_between, zing, oizp, contains_all, contains_any, exists,
+  constant,
+  column,
+  period_start,
+  period_end,
+  days,
+  aggregate_ref,
+  negate,
+  logical_not,
+  add,
+  subtract,
+  multiply,
+  divide,
+  modulo,
+  power,
+  less,
+  greater,
+  less_equal,
+  greater_equal,
+  equal,
+  not_equal,
+  text_equal,
+  text_not_equal,  ///< text column vs literal (`str`) or vs text column
+  dict_equal,
+  dict_not_equal,  ///< open-list code vs the code `str`, looked up per call
+  row_code_equal,
+  row_code_not_equal,  ///< org unit / agency / plan row vs its code `str`
+  logical_and,
+  logical_or,
+  if_,
+  is_in,
+  is_null,
+  is_not_null,
+  first_non_null,
+  greatest,
+  least,
+  log,
+  log10,
+  days_between,
+  weeks_between,
+  months_between,
+  years_between,
+  minutes_between,
+  hours_between,
+  working_days_between,
+  zing,
+  oizp,
+  contains_all,
+  contains_any,
+  exists,
+  column_compare,  ///< args[0] (a column) `compare` args[1] (a constant or period variable)
 };
 
 /// The related rows exists(...) visits.
 enum class relation_kind : std::uint8_t {
-  case_services, child_cases, child_services, child_episodes, agency_activities
+  case_services,
+  child_cases,
+  child_services,
+  child_episodes,
+  agency_activities
 };
 
 /// What the candidates of is_in are.
@@ -110,10 +166,10 @@ struct bnode {
   minute_of_day minute = no_minute;
 
   // Details of the type.
-  const code_list* codes = nullptr;  ///< code / code_set of a fixed list
-  int dict_column = -1;              ///< code of an open list: the column holding it
+  const code_list* codes = nullptr;      ///< code / code_set of a fixed list
+  int dict_column = -1;                  ///< code of an open list: the column holding it
   table_id row_table = table_id::cases;  ///< row: the table of the row
-  int text_column = -1;              ///< text: the column whose strings the row indexes
+  int text_column = -1;                  ///< text: the column whose strings the row indexes
 
   // op::column: follow `hops` (reference columns) from the expression's table, then read.
   int column = -1;
@@ -124,11 +180,12 @@ struct bnode {
   std::vector<double> numbers;    ///< is_in candidates for set_kind::numbers
   bool null_candidate = false;    ///< is_in: a candidate was null
   set_kind set = set_kind::numbers;
-  code_set mask = 0;              ///< contains_all / contains_any
-  bool by_minute = false;         ///< comparison of two date-times
+  code_set mask = 0;       ///< contains_all / contains_any
+  bool by_minute = false;  ///< comparison of two date-times
+  op compare = op::equal;  ///< column_compare: less, greater, ..., not_equal
   relation_kind relation = relation_kind::case_services;
-  std::uint32_t term = 0;         ///< aggregate_ref: index of the aggregate
-  bool null_testing = false;      ///< aggregate_ref: read inside isNull & co.
+  std::uint32_t term = 0;     ///< aggregate_ref: index of the aggregate
+  bool null_testing = false;  ///< aggregate_ref: read inside isNull & co.
 
   std::vector<bnode_ptr> args;
 };
@@ -150,12 +207,12 @@ class bound_expression {
  public:
   detail::bnode_ptr root;
   table_id table = table_id::cases;
-  std::uint32_t slots = 0;            ///< nodes, each with its scratch buffer
-  bool uses_period = false;           ///< V{analytics_period_*} or [days]
-  bool uses_data = false;             ///< reads columns
-  bool uses_relations = false;        ///< exists(...) or org_unit.level
-  bool uses_holidays = false;         ///< d2:workingDaysBetween
-  bool needs_lookup = false;          ///< codes looked up in the dataset per call
+  std::uint32_t slots = 0;      ///< nodes, each with its scratch buffer
+  bool uses_period = false;     ///< V{analytics_period_*} or [days]
+  bool uses_data = false;       ///< reads columns
+  bool uses_relations = false;  ///< exists(...) or org_unit.level
+  bool uses_holidays = false;   ///< d2:workingDaysBetween
+  bool needs_lookup = false;    ///< codes looked up in the dataset per call
   /// Side cells: the aggregates read outside null-testing functions (they decide
   /// SKIP_IF_ALL_VALUES_MISSING).
   std::vector<std::uint32_t> counted_terms;

@@ -9,6 +9,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,11 @@ bool pure(op o) noexcept {
     case op::row_code_equal:
     case op::row_code_not_equal:
     case op::working_days_between:
-    case op::exists: return false;
-    default: return true;
+    case op::exists:
+    case op::column_compare:
+      return false;
+    default:
+      return true;
   }
 }
 
@@ -45,11 +49,11 @@ struct slot_data {
   std::vector<double> value;
   std::vector<std::uint8_t> valid;
   std::vector<minute_of_day> minute;
-  std::vector<std::int32_t> rows;    // gathered or mapped rows
-  std::vector<std::int32_t> index;   // positions of the gathered rows in the batch
-  std::vector<std::int32_t> index2;  // if(): positions of the rows taking the second branch
+  std::vector<std::int32_t> rows;            // gathered or mapped rows
+  std::vector<std::int32_t> index;           // positions of the gathered rows in the batch
+  std::vector<std::int32_t> index2;          // if(): positions of the rows taking the second branch
   std::vector<std::int32_t> related, owner;  // exists(): related rows and their batch position
-  std::vector<double> resolved;      // codes looked up in the dataset for this call
+  std::vector<double> resolved;              // codes looked up in the dataset for this call
 
   void ensure() {
     if (value.size() >= batch_rows) return;
@@ -65,6 +69,7 @@ struct slot_data {
 struct scratch {
   std::vector<slot_data> slots;
   std::vector<day_number> weekday_holidays;  // sorted holidays that fall Monday..Friday
+  std::vector<std::int32_t> positions;       // select(): the kept positions of a batch
 };
 
 struct state {
@@ -118,8 +123,10 @@ struct scalar_in {
 
 template <class F>
 void with_shape(const view& a, F f) {
-  if (a.scalar) f(scalar_in{a.c, a.cok != 0});
-  else f(vector_in{a.v, a.ok});
+  if (a.scalar)
+    f(scalar_in{a.c, a.cok != 0});
+  else
+    f(vector_in{a.v, a.ok});
 }
 
 template <class F>
@@ -128,6 +135,8 @@ void with_shapes(const view& a, const view& b, F f) {
 }
 
 void eval(const bnode& n, state& st, const std::int32_t* rows, std::size_t count);
+std::size_t filter(const bnode& n, state& st, const std::int32_t* rows, std::size_t count,
+                   std::int32_t* positions);
 
 view operand(const bnode& a, state& st, const std::int32_t* rows, std::size_t count) {
   view w;
@@ -136,6 +145,18 @@ view operand(const bnode& a, state& st, const std::int32_t* rows, std::size_t co
     w.c = a.value;
     w.cok = a.valid ? 1 : 0;
     w.cmi = a.type == btype::date_time ? a.minute : no_minute;
+    return w;
+  }
+  if (a.o == op::period_start || a.o == op::period_end || a.o == op::days) {
+    const day_number s = st.ctx.period_start, e = st.ctx.period_end;
+    w.scalar = true;
+    w.cok = a.o == op::period_start ? s != no_day
+            : a.o == op::period_end ? e != no_day
+                                    : s != no_day && e != no_day;
+    w.c = !w.cok                    ? 0
+          : a.o == op::period_start ? s
+          : a.o == op::period_end   ? e
+                                    : static_cast<double>(e) - s + 1;
     return w;
   }
   eval(a, st, rows, count);
@@ -198,7 +219,7 @@ template <class T>
 void read_numbers(const column_data& c, const std::int32_t* r, std::size_t count, slot_data& o) {
   const T* p = static_cast<const T*>(c.values);
   read_loop(r, count, c.size, o, [&](std::size_t x, std::size_t i) {
-    const double v = static_cast<double>(p[x]);
+    const auto v = static_cast<double>(p[x]);
     set(o, i, std::isfinite(v), v);
   });
 }
@@ -212,37 +233,192 @@ void read_refs(const column_data& c, const std::int32_t* r, std::size_t count, s
   });
 }
 
+// The rows of the column's own table: `rows` mapped through the column node's references
+// (into `buffer`), -1 where a reference is empty.
+const std::int32_t* follow(const bnode& column, const state& st, const std::int32_t* rows,
+                           std::size_t count, std::int32_t* buffer) {
+  const std::vector<column_def>& defs = column_defs();
+  const std::int32_t* r = rows;
+  for (int hop : column.hops) {
+    const column_data h = column_source(*st.ctx.data, st.ctx.rel, hop);
+    switch (defs[static_cast<std::size_t>(hop)].kind) {
+      case storage::ref_org_unit:
+        map_rows<org_unit_index>(h, r, count, buffer);
+        break;
+      case storage::ref_agency:
+        map_rows<agency_index>(h, r, count, buffer);
+        break;
+      case storage::ref_child:
+        map_rows<child_index>(h, r, count, buffer);
+        break;
+      case storage::ref_case:
+        map_rows<case_index>(h, r, count, buffer);
+        break;
+      case storage::ref_plan:
+        map_rows<plan_index>(h, r, count, buffer);
+        break;
+      default:
+        break;
+    }
+    r = buffer;
+  }
+  return r;
+}
+
+// Where the fused kernels put their answer: values for evaluate(), kept positions for
+// select() and exists().
+struct value_sink {
+  double* out;
+  std::uint8_t* valid;
+  void operator()(std::size_t i, bool ok, bool yes) {
+    valid[i] = ok;
+    out[i] = ok && yes ? 1 : 0;
+  }
+};
+struct position_sink {
+  std::int32_t* positions;
+  std::size_t kept = 0;
+  void operator()(std::size_t i, bool ok, bool yes) {
+    positions[kept] = static_cast<std::int32_t>(i);
+    kept += ok && yes ? 1 : 0;
+  }
+};
+
+template <class T, class Valid, class Compare, class Sink>
+void compare_column(const column_data& c, const std::int32_t* r, std::size_t count, double k,
+                    Valid valid_value, Compare cmp, Sink& sink) {
+  const T* p = static_cast<const T*>(c.values);
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::int32_t x = r[i];
+    const bool in = x >= 0 && static_cast<std::size_t>(x) < c.size;
+    const T v = in ? p[x] : T{};
+    const bool ok = in && valid_value(v);
+    sink(i, ok, cmp(static_cast<double>(v), k));
+  }
+}
+
+template <class T, class Valid, class Sink>
+void compare_column_by(op compare, const column_data& c, const std::int32_t* r, std::size_t count,
+                       double k, Valid valid_value, Sink& sink) {
+  switch (compare) {
+    case op::less:
+      compare_column<T>(c, r, count, k, valid_value, std::less<double>(), sink);
+      break;
+    case op::greater:
+      compare_column<T>(c, r, count, k, valid_value, std::greater<double>(), sink);
+      break;
+    case op::less_equal:
+      compare_column<T>(c, r, count, k, valid_value, std::less_equal<double>(), sink);
+      break;
+    case op::greater_equal:
+      compare_column<T>(c, r, count, k, valid_value, std::greater_equal<double>(), sink);
+      break;
+    case op::not_equal:
+      compare_column<T>(c, r, count, k, valid_value, std::not_equal_to<double>(), sink);
+      break;
+    default:
+      compare_column<T>(c, r, count, k, valid_value, std::equal_to<double>(), sink);
+      break;
+  }
+}
+
+// `column op constant`: one pass over the column's storage. False when the constant is null
+// (then every row is null and the sink is not called).
+template <class Sink>
+bool run_column_compare(const bnode& n, state& st, const std::int32_t* rows, std::size_t count,
+                        Sink& sink) {
+  const view k = operand(*n.args[1], st, rows, count);
+  if (!k.valid(0)) return false;
+  const bnode& col = *n.args[0];
+  const std::int32_t* r = follow(col, st, rows, count, st.out(n).rows.data());
+  const column_data c = column_source(*st.ctx.data, st.ctx.rel, col.column);
+  const double x = k.value(0);
+  auto any = [](auto) { return true; };
+  switch (column_defs()[static_cast<std::size_t>(col.column)].kind) {
+    case storage::day:
+    case storage::day_minute:
+      compare_column_by<day_number>(
+          n.compare, c, r, count, x, [](day_number d) { return d != no_day; }, sink);
+      break;
+    case storage::code8:
+      compare_column_by<code>(
+          n.compare, c, r, count, x, [](code v) { return v != no_code; }, sink);
+      break;
+    case storage::flag8:
+      compare_column_by<flag>(
+          n.compare, c, r, count, x, [](flag v) { return v != no_flag; }, sink);
+      break;
+    case storage::int64:
+      compare_column_by<std::int64_t>(n.compare, c, r, count, x, any, sink);
+      break;
+    case storage::int16:
+      compare_column_by<std::int16_t>(n.compare, c, r, count, x, any, sink);
+      break;
+    case storage::uint8:
+      compare_column_by<std::uint8_t>(n.compare, c, r, count, x, any, sink);
+      break;
+    case storage::float64:
+      compare_column_by<double>(
+          n.compare, c, r, count, x, [](double v) { return std::isfinite(v); }, sink);
+      break;
+    default:
+      break;
+  }
+  return true;
+}
+
+void eval_column_compare(const bnode& n, state& st, const std::int32_t* rows, std::size_t count) {
+  slot_data& o = st.out(n);
+  value_sink sink{o.value.data(), o.valid.data()};
+  if (!run_column_compare(n, st, rows, count, sink)) {
+    std::fill_n(o.value.data(), count, 0.0);
+    std::fill_n(o.valid.data(), count, std::uint8_t{0});
+  }
+}
+
+// contains()/containsAny() straight from a multi-valued column: one load and one mask test
+// per row. False when the argument is not a plain code_set column.
+template <class Sink>
+bool run_contains(const bnode& n, state& st, const std::int32_t* rows, std::size_t count,
+                  Sink& sink) {
+  const bnode& a = *n.args[0];
+  if (a.o != op::column ||
+      column_defs()[static_cast<std::size_t>(a.column)].kind != storage::code_set32)
+    return false;
+  const std::int32_t* r = follow(a, st, rows, count, st.out(n).rows.data());
+  const column_data c = column_source(*st.ctx.data, st.ctx.rel, a.column);
+  const auto* p = static_cast<const code_set*>(c.values);
+  const code_set mask = n.mask;
+  auto run = [&](auto test) {
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::int32_t x = r[i];
+      const code_set v = x >= 0 && static_cast<std::size_t>(x) < c.size ? p[x] : 0;
+      sink(i, true, test(v));
+    }
+  };
+  if (n.o == op::contains_all)
+    run([mask](code_set v) { return (v & mask) == mask; });
+  else
+    run([mask](code_set v) { return (v & mask) != 0; });
+  return true;
+}
+
 void eval_column(const bnode& n, state& st, const std::int32_t* rows, std::size_t count) {
   slot_data& o = st.out(n);
   const dataset& data = *st.ctx.data;
-  const std::vector<column_def>& defs = column_defs();
-  const std::int32_t* r = rows;
-  for (int hop : n.hops) {
-    const column_data h = column_source(data, st.ctx.rel, hop);
-    std::int32_t* mapped = o.rows.data();
-    switch (defs[static_cast<std::size_t>(hop)].kind) {
-      case storage::ref_org_unit: map_rows<org_unit_index>(h, r, count, mapped); break;
-      case storage::ref_agency: map_rows<agency_index>(h, r, count, mapped); break;
-      case storage::ref_child: map_rows<child_index>(h, r, count, mapped); break;
-      case storage::ref_case: map_rows<case_index>(h, r, count, mapped); break;
-      case storage::ref_plan: map_rows<plan_index>(h, r, count, mapped); break;
-      default: break;
-    }
-    r = mapped;
-  }
-  const column_def& def = defs[static_cast<std::size_t>(n.column)];
+  const std::int32_t* r = follow(n, st, rows, count, o.rows.data());
+  const column_def& def = column_defs()[static_cast<std::size_t>(n.column)];
   const column_data c = column_source(data, st.ctx.rel, n.column);
   switch (def.kind) {
     case storage::day: {
-      const day_number* p = static_cast<const day_number*>(c.values);
-      read_loop(r, count, c.size, o, [&](std::size_t x, std::size_t i) {
-        set(o, i, p[x] != no_day, p[x]);
-      });
+      const auto* p = static_cast<const day_number*>(c.values);
+      read_loop(r, count, c.size, o,
+                [&](std::size_t x, std::size_t i) { set(o, i, p[x] != no_day, p[x]); });
       break;
     }
     case storage::day_minute: {
-      const day_number* p = static_cast<const day_number*>(c.values);
-      const minute_of_day* m = static_cast<const minute_of_day*>(c.minutes);
+      const auto* p = static_cast<const day_number*>(c.values);
+      const auto* m = static_cast<const minute_of_day*>(c.minutes);
       read_loop(r, count, c.size, o, [&](std::size_t x, std::size_t i) {
         const bool ok = p[x] != no_day;
         set(o, i, ok, p[x]);
@@ -252,20 +428,18 @@ void eval_column(const bnode& n, state& st, const std::int32_t* rows, std::size_
     }
     case storage::code8: {
       const code* p = static_cast<const code*>(c.values);
-      read_loop(r, count, c.size, o, [&](std::size_t x, std::size_t i) {
-        set(o, i, p[x] != no_code, p[x]);
-      });
+      read_loop(r, count, c.size, o,
+                [&](std::size_t x, std::size_t i) { set(o, i, p[x] != no_code, p[x]); });
       break;
     }
     case storage::code_set32: {
-      const code_set* p = static_cast<const code_set*>(c.values);
-      read_loop(r, count, c.size, o, [&](std::size_t x, std::size_t i) {
-        set(o, i, p[x] != 0, p[x]);
-      });
+      const auto* p = static_cast<const code_set*>(c.values);
+      read_loop(r, count, c.size, o,
+                [&](std::size_t x, std::size_t i) { set(o, i, p[x] != 0, p[x]); });
       break;
     }
     case storage::concern_groups: {
-      const code_set* p = static_cast<const code_set*>(c.values);
+      const auto* p = static_cast<const code_set*>(c.values);
       read_loop(r, count, c.size, o, [&](std::size_t x, std::size_t i) {
         const code_set g = concern_groups_of(p[x]);
         set(o, i, g != 0, g);
@@ -274,31 +448,46 @@ void eval_column(const bnode& n, state& st, const std::int32_t* rows, std::size_
     }
     case storage::flag8: {
       const flag* p = static_cast<const flag*>(c.values);
-      read_loop(r, count, c.size, o, [&](std::size_t x, std::size_t i) {
-        set(o, i, p[x] != no_flag, p[x]);
-      });
+      read_loop(r, count, c.size, o,
+                [&](std::size_t x, std::size_t i) { set(o, i, p[x] != no_flag, p[x]); });
       break;
     }
-    case storage::int64: read_numbers<std::int64_t>(c, r, count, o); break;
-    case storage::int16: read_numbers<std::int16_t>(c, r, count, o); break;
-    case storage::uint8: read_numbers<std::uint8_t>(c, r, count, o); break;
-    case storage::float64: read_numbers<double>(c, r, count, o); break;
+    case storage::int64:
+      read_numbers<std::int64_t>(c, r, count, o);
+      break;
+    case storage::int16:
+      read_numbers<std::int16_t>(c, r, count, o);
+      break;
+    case storage::uint8:
+      read_numbers<std::uint8_t>(c, r, count, o);
+      break;
+    case storage::float64:
+      read_numbers<double>(c, r, count, o);
+      break;
     case storage::dict32: {
-      const std::int32_t* p = static_cast<const std::int32_t*>(c.values);
-      read_loop(r, count, c.size, o, [&](std::size_t x, std::size_t i) {
-        set(o, i, p[x] >= 0, p[x]);
-      });
+      const auto* p = static_cast<const std::int32_t*>(c.values);
+      read_loop(r, count, c.size, o,
+                [&](std::size_t x, std::size_t i) { set(o, i, p[x] >= 0, p[x]); });
       break;
     }
-    case storage::ref_org_unit: read_refs<org_unit_index>(c, r, count, o); break;
-    case storage::ref_agency: read_refs<agency_index>(c, r, count, o); break;
-    case storage::ref_child: read_refs<child_index>(c, r, count, o); break;
-    case storage::ref_case: read_refs<case_index>(c, r, count, o); break;
-    case storage::ref_plan: read_refs<plan_index>(c, r, count, o); break;
+    case storage::ref_org_unit:
+      read_refs<org_unit_index>(c, r, count, o);
+      break;
+    case storage::ref_agency:
+      read_refs<agency_index>(c, r, count, o);
+      break;
+    case storage::ref_child:
+      read_refs<child_index>(c, r, count, o);
+      break;
+    case storage::ref_case:
+      read_refs<case_index>(c, r, count, o);
+      break;
+    case storage::ref_plan:
+      read_refs<plan_index>(c, r, count, o);
+      break;
     case storage::self_row:
-      read_loop(r, count, c.size, o, [&](std::size_t x, std::size_t i) {
-        set(o, i, true, static_cast<double>(x));
-      });
+      read_loop(r, count, c.size, o,
+                [&](std::size_t x, std::size_t i) { set(o, i, true, static_cast<double>(x)); });
       break;
     case storage::text: {
       const string_column& s = *c.strings;
@@ -308,10 +497,9 @@ void eval_column(const bnode& n, state& st, const std::int32_t* rows, std::size_
       break;
     }
     case storage::org_level: {
-      const std::uint8_t* p = static_cast<const std::uint8_t*>(c.values);
-      read_loop(r, count, c.size, o, [&](std::size_t x, std::size_t i) {
-        set(o, i, p[x] > 0, p[x]);
-      });
+      const auto* p = static_cast<const std::uint8_t*>(c.values);
+      read_loop(r, count, c.size, o,
+                [&](std::size_t x, std::size_t i) { set(o, i, p[x] > 0, p[x]); });
       break;
     }
   }
@@ -460,8 +648,10 @@ void eval_if(const bnode& n, state& st, const std::int32_t* rows, std::size_t co
     set(o, i, false, 0);
     o.minute[i] = no_minute;
     if (!c.valid(i)) continue;  // if(null, a, b) is null
-    if (c.value(i) != 0) o.index[yes++] = static_cast<std::int32_t>(i);
-    else o.index2[no++] = static_cast<std::int32_t>(i);
+    if (c.value(i) != 0)
+      o.index[yes++] = static_cast<std::int32_t>(i);
+    else
+      o.index2[no++] = static_cast<std::int32_t>(i);
   }
   eval_branch(n, *n.args[1], st, rows, count, o.index, yes);
   eval_branch(n, *n.args[2], st, rows, count, o.index2, no);
@@ -499,8 +689,11 @@ void eval_extreme(const bnode& n, state& st, const std::int32_t* rows, std::size
       bool better = !o.valid[i];
       if (!better) {
         const double y = o.value[i];
-        if (x != y) better = greatest ? x > y : x < y;
-        else better = greatest ? mx > o.minute[i] : (mx != no_minute && (o.minute[i] == no_minute || mx < o.minute[i]));
+        if (x != y)
+          better = greatest ? x > y : x < y;
+        else
+          better = greatest ? mx > o.minute[i]
+                            : (mx != no_minute && (o.minute[i] == no_minute || mx < o.minute[i]));
       }
       if (better) {
         set(o, i, true, x);
@@ -642,7 +835,8 @@ void eval_exists(const bnode& n, state& st, const std::int32_t* rows, std::size_
       case relation_kind::case_services:
         if (!visible(r)) break;
         range(rel.services_of_case_offsets, r, b, e);
-        for (std::int32_t k = b; k < e; ++k) add(i, rel.services_of_case[static_cast<std::size_t>(k)]);
+        for (std::int32_t k = b; k < e; ++k)
+          add(i, rel.services_of_case[static_cast<std::size_t>(k)]);
         break;
       case relation_kind::child_cases:
         range(rel.cases_of_child_offsets, r, b, e);
@@ -664,7 +858,8 @@ void eval_exists(const bnode& n, state& st, const std::int32_t* rows, std::size_
         break;
       case relation_kind::child_episodes:
         range(rel.episodes_of_child_offsets, r, b, e);
-        for (std::int32_t k = b; k < e; ++k) add(i, rel.episodes_of_child[static_cast<std::size_t>(k)]);
+        for (std::int32_t k = b; k < e; ++k)
+          add(i, rel.episodes_of_child[static_cast<std::size_t>(k)]);
         break;
       case relation_kind::agency_activities:
         range(rel.activities_of_agency_offsets, r, b, e);
@@ -677,12 +872,12 @@ void eval_exists(const bnode& n, state& st, const std::int32_t* rows, std::size_
     for (std::int32_t i : o.owner) o.value[static_cast<std::size_t>(i)] = 1;
     return;
   }
-  const bnode& filter = *n.args[0];
+  const bnode& condition = *n.args[0];
   for (std::size_t k = 0; k < o.related.size(); k += batch_rows) {
     const std::size_t m = std::min(batch_rows, o.related.size() - k);
-    const view f = operand(filter, st, o.related.data() + k, m);
-    for (std::size_t j = 0; j < m; ++j)
-      if (f.valid(j) && f.value(j) != 0) o.value[static_cast<std::size_t>(o.owner[k + j])] = 1;
+    const std::size_t kept = filter(condition, st, o.related.data() + k, m, o.index.data());
+    for (std::size_t q = 0; q < kept; ++q)
+      o.value[static_cast<std::size_t>(o.owner[k + static_cast<std::size_t>(o.index[q])])] = 1;
   }
 }
 
@@ -714,7 +909,9 @@ void eval(const bnode& n, state& st, const std::int32_t* rows, std::size_t count
       }
       return;
     }
-    case op::column: eval_column(n, st, rows, count); return;
+    case op::column:
+      eval_column(n, st, rows, count);
+      return;
     case op::period_start:
     case op::period_end:
     case op::days: {
@@ -737,22 +934,52 @@ void eval(const bnode& n, state& st, const std::int32_t* rows, std::size_t count
         set(o, i, ok || !n.null_testing, ok ? st.aggregate_value[n.term] : 0);
       return;
     }
-    case op::negate: unary(n, st, rows, count, [](double x) { return -x; }); return;
-    case op::logical_not: unary(n, st, rows, count, [](double x) { return x == 0 ? 1.0 : 0.0; }); return;
-    case op::add: arithmetic(n, st, rows, count, [](double x, double y) { return x + y; }); return;
-    case op::subtract: arithmetic(n, st, rows, count, [](double x, double y) { return x - y; }); return;
-    case op::multiply: arithmetic(n, st, rows, count, [](double x, double y) { return x * y; }); return;
-    case op::divide: arithmetic(n, st, rows, count, [](double x, double y) { return x / y; }); return;
-    case op::modulo: arithmetic(n, st, rows, count, [](double x, double y) { return std::fmod(x, y); }); return;
-    case op::power: arithmetic(n, st, rows, count, [](double x, double y) { return std::pow(x, y); }); return;
-    case op::less: comparison(n, st, rows, count, [](double x, double y) { return x < y; }); return;
-    case op::greater: comparison(n, st, rows, count, [](double x, double y) { return x > y; }); return;
-    case op::less_equal: comparison(n, st, rows, count, [](double x, double y) { return x <= y; }); return;
-    case op::greater_equal: comparison(n, st, rows, count, [](double x, double y) { return x >= y; }); return;
-    case op::equal: comparison(n, st, rows, count, [](double x, double y) { return x == y; }); return;
-    case op::not_equal: comparison(n, st, rows, count, [](double x, double y) { return x != y; }); return;
+    case op::negate:
+      unary(n, st, rows, count, [](double x) { return -x; });
+      return;
+    case op::logical_not:
+      unary(n, st, rows, count, [](double x) { return x == 0 ? 1.0 : 0.0; });
+      return;
+    case op::add:
+      arithmetic(n, st, rows, count, [](double x, double y) { return x + y; });
+      return;
+    case op::subtract:
+      arithmetic(n, st, rows, count, [](double x, double y) { return x - y; });
+      return;
+    case op::multiply:
+      arithmetic(n, st, rows, count, [](double x, double y) { return x * y; });
+      return;
+    case op::divide:
+      arithmetic(n, st, rows, count, [](double x, double y) { return x / y; });
+      return;
+    case op::modulo:
+      arithmetic(n, st, rows, count, [](double x, double y) { return std::fmod(x, y); });
+      return;
+    case op::power:
+      arithmetic(n, st, rows, count, [](double x, double y) { return std::pow(x, y); });
+      return;
+    case op::less:
+      comparison(n, st, rows, count, [](double x, double y) { return x < y; });
+      return;
+    case op::greater:
+      comparison(n, st, rows, count, [](double x, double y) { return x > y; });
+      return;
+    case op::less_equal:
+      comparison(n, st, rows, count, [](double x, double y) { return x <= y; });
+      return;
+    case op::greater_equal:
+      comparison(n, st, rows, count, [](double x, double y) { return x >= y; });
+      return;
+    case op::equal:
+      comparison(n, st, rows, count, [](double x, double y) { return x == y; });
+      return;
+    case op::not_equal:
+      comparison(n, st, rows, count, [](double x, double y) { return x != y; });
+      return;
     case op::text_equal:
-    case op::text_not_equal: eval_text_equal(n, st, rows, count); return;
+    case op::text_not_equal:
+      eval_text_equal(n, st, rows, count);
+      return;
     case op::dict_equal:
     case op::dict_not_equal:
     case op::row_code_equal:
@@ -765,10 +992,18 @@ void eval(const bnode& n, state& st, const std::int32_t* rows, std::size_t count
         set(o, i, x.valid(i), (x.value(i) == target) == eq ? 1 : 0);
       return;
     }
-    case op::logical_and: eval_logical(n, st, rows, count, true); return;
-    case op::logical_or: eval_logical(n, st, rows, count, false); return;
-    case op::if_: eval_if(n, st, rows, count); return;
-    case op::is_in: eval_is_in(n, st, rows, count); return;
+    case op::logical_and:
+      eval_logical(n, st, rows, count, true);
+      return;
+    case op::logical_or:
+      eval_logical(n, st, rows, count, false);
+      return;
+    case op::if_:
+      eval_if(n, st, rows, count);
+      return;
+    case op::is_in:
+      eval_is_in(n, st, rows, count);
+      return;
     case op::is_null:
     case op::is_not_null: {
       const view x = operand(*n.args[0], st, rows, count);
@@ -777,22 +1012,34 @@ void eval(const bnode& n, state& st, const std::int32_t* rows, std::size_t count
       for (std::size_t i = 0; i < count; ++i) set(o, i, true, x.valid(i) != want_null ? 1 : 0);
       return;
     }
-    case op::first_non_null: eval_first_non_null(n, st, rows, count); return;
-    case op::greatest: eval_extreme(n, st, rows, count, true); return;
-    case op::least: eval_extreme(n, st, rows, count, false); return;
+    case op::first_non_null:
+      eval_first_non_null(n, st, rows, count);
+      return;
+    case op::greatest:
+      eval_extreme(n, st, rows, count, true);
+      return;
+    case op::least:
+      eval_extreme(n, st, rows, count, false);
+      return;
     case op::log:
       if (n.args.size() == 2)
-        arithmetic(n, st, rows, count, [](double x, double base) { return std::log(x) / std::log(base); });
+        arithmetic(n, st, rows, count,
+                   [](double x, double base) { return std::log(x) / std::log(base); });
       else
         unary(n, st, rows, count, [](double x) { return std::log(x); });
       return;
-    case op::log10: unary(n, st, rows, count, [](double x) { return std::log10(x); }); return;
-    case op::zing: unary(n, st, rows, count, [](double x) { return x > 0 ? x : 0.0; }); return;
+    case op::log10:
+      unary(n, st, rows, count, [](double x) { return std::log10(x); });
+      return;
+    case op::zing:
+      unary(n, st, rows, count, [](double x) { return x > 0 ? x : 0.0; });
+      return;
     case op::oizp: {
       // DHIS2: null (and NaN) are not zero or positive, so 0, never null.
       const view x = operand(*n.args[0], st, rows, count);
       slot_data& o = st.out(n);
-      for (std::size_t i = 0; i < count; ++i) set(o, i, true, x.valid(i) && x.value(i) >= 0 ? 1 : 0);
+      for (std::size_t i = 0; i < count; ++i)
+        set(o, i, true, x.valid(i) && x.value(i) >= 0 ? 1 : 0);
       return;
     }
     case op::days_between:
@@ -800,12 +1047,16 @@ void eval(const bnode& n, state& st, const std::int32_t* rows, std::size_t count
       return;
     case op::weeks_between:
       between(n, st, rows, count, [](double a, double b) {
-        return static_cast<double>((static_cast<std::int64_t>(b) - static_cast<std::int64_t>(a)) / 7);
+        // Whole weeks, truncated toward zero as integer division does: -13 days is -1 week.
+        const std::int64_t days = static_cast<std::int64_t>(b) - static_cast<std::int64_t>(a);
+        const std::int64_t weeks = days / 7;
+        return static_cast<double>(weeks);
       });
       return;
     case op::months_between:
       between(n, st, rows, count, [](double a, double b) {
-        return static_cast<double>(months_between(static_cast<day_number>(a), static_cast<day_number>(b)));
+        return static_cast<double>(
+            months_between(static_cast<day_number>(a), static_cast<day_number>(b)));
       });
       return;
     case op::years_between:
@@ -814,8 +1065,12 @@ void eval(const bnode& n, state& st, const std::int32_t* rows, std::size_t count
         return static_cast<double>(x <= y ? age_in_years(x, y) : -age_in_years(y, x));
       });
       return;
-    case op::minutes_between: eval_minutes(n, st, rows, count, 1.0); return;
-    case op::hours_between: eval_minutes(n, st, rows, count, 60.0); return;
+    case op::minutes_between:
+      eval_minutes(n, st, rows, count, 1.0);
+      return;
+    case op::hours_between:
+      eval_minutes(n, st, rows, count, 60.0);
+      return;
     case op::working_days_between: {
       const std::vector<day_number>& h = st.s.weekday_holidays;
       between(n, st, rows, count, [&h](double a, double b) {
@@ -827,10 +1082,13 @@ void eval(const bnode& n, state& st, const std::int32_t* rows, std::size_t count
     }
     case op::contains_all:
     case op::contains_any: {
-      const view x = operand(*n.args[0], st, rows, count);
+      const bnode& a = *n.args[0];
       slot_data& o = st.out(n);
       const code_set mask = n.mask;
       const bool all = n.o == op::contains_all;
+      value_sink direct{o.value.data(), o.valid.data()};
+      if (run_contains(n, st, rows, count, direct)) return;
+      const view x = operand(a, st, rows, count);
       double* out = o.value.data();
       std::fill_n(o.valid.data(), count, std::uint8_t{1});
       with_shape(x, [&](auto v) {
@@ -845,8 +1103,74 @@ void eval(const bnode& n, state& st, const std::int32_t* rows, std::size_t count
       });
       return;
     }
-    case op::exists: eval_exists(n, st, rows, count); return;
+    case op::exists:
+      eval_exists(n, st, rows, count);
+      return;
+    case op::column_compare:
+      eval_column_compare(n, st, rows, count);
+      return;
   }
+}
+
+// The positions i (ascending) of the rows for which a condition is true, null counting as
+// false, as select() and exists() need it. Under `&&` the right side only sees the rows the
+// left kept; under `||` only the rows the left did not keep.
+std::size_t filter(const bnode& n, state& st, const std::int32_t* rows, std::size_t count,
+                   std::int32_t* positions) {
+  if (count == 0) return 0;
+  if (n.o == op::logical_and) {
+    slot_data& o = st.out(n);
+    const std::size_t m = filter(*n.args[0], st, rows, count, o.index.data());
+    if (m == 0) return 0;
+    for (std::size_t j = 0; j < m; ++j) o.rows[j] = rows[o.index[j]];
+    const std::size_t k = filter(*n.args[1], st, o.rows.data(), m, positions);
+    for (std::size_t q = 0; q < k; ++q) positions[q] = o.index[positions[q]];
+    return k;
+  }
+  if (n.o == op::logical_or) {
+    slot_data& o = st.out(n);
+    const std::size_t m = filter(*n.args[0], st, rows, count, o.index.data());
+    if (m == count) {
+      std::copy_n(o.index.data(), m, positions);
+      return m;
+    }
+    // The rest, in order, get a chance on the right side.
+    std::size_t rest = 0;
+    for (std::size_t i = 0, j = 0; i < count; ++i) {
+      if (j < m && o.index[j] == static_cast<std::int32_t>(i)) {
+        ++j;
+        continue;
+      }
+      o.index2[rest] = static_cast<std::int32_t>(i);
+      o.rows[rest++] = rows[i];
+    }
+    std::int32_t* right = positions + m;  // room: m + rest == count
+    const std::size_t k = filter(*n.args[1], st, o.rows.data(), rest, right);
+    for (std::size_t q = 0; q < k; ++q) right[q] = o.index2[right[q]];
+    // Merge the two ascending lists forwards: the right one already sits at
+    // positions[m, m + k), and while left entries remain the write position stays behind
+    // the next unread right entry (w = a + (b - m) < b as a < m).
+    std::size_t a = 0, b = m, w = 0;
+    while (a < m) {
+      if (b < m + k && positions[b] < o.index[a])
+        positions[w++] = positions[b++];
+      else
+        positions[w++] = o.index[a++];
+    }
+    return m + k;
+  }
+  position_sink sink{positions};
+  if (n.o == op::column_compare) {
+    run_column_compare(n, st, rows, count, sink);
+    return sink.kept;
+  }
+  if ((n.o == op::contains_all || n.o == op::contains_any) &&
+      run_contains(n, st, rows, count, sink))
+    return sink.kept;
+  eval(n, st, rows, count);
+  const slot_data& o = st.s.slots[n.slot];
+  for (std::size_t i = 0; i < count; ++i) sink(i, o.valid[i] != 0, o.value[i] != 0);
+  return sink.kept;
 }
 
 void check_context(const bound_expression& e, const eval_context& ctx) {
@@ -903,23 +1227,30 @@ row_expression& row_expression::operator=(row_expression&&) noexcept = default;
 value_type row_expression::type() const noexcept {
   if (!impl_) return value_type::number;
   switch (impl_->root->type) {
-    case detail::btype::number: return value_type::number;
-    case detail::btype::boolean: return value_type::boolean;
-    case detail::btype::code: return value_type::code;
-    case detail::btype::code_set: return value_type::code_set;
-    case detail::btype::date: return value_type::date;
-    case detail::btype::date_time: return value_type::date_time;
+    case detail::btype::number:
+      return value_type::number;
+    case detail::btype::boolean:
+      return value_type::boolean;
+    case detail::btype::code:
+      return value_type::code;
+    case detail::btype::code_set:
+      return value_type::code_set;
+    case detail::btype::date:
+      return value_type::date;
+    case detail::btype::date_time:
+      return value_type::date_time;
     case detail::btype::text:
-    case detail::btype::string: return value_type::text;
-    case detail::btype::row: return value_type::row;
-    case detail::btype::null: return value_type::number;
+    case detail::btype::string:
+      return value_type::text;
+    case detail::btype::row:
+      return value_type::row;
+    case detail::btype::null:
+      return value_type::number;
   }
   return value_type::number;
 }
 
-table_id row_expression::table() const noexcept {
-  return impl_ ? impl_->table : table_id::cases;
-}
+table_id row_expression::table() const noexcept { return impl_ ? impl_->table : table_id::cases; }
 
 bool row_expression::depends_on_period() const noexcept { return impl_ && impl_->uses_period; }
 
@@ -934,8 +1265,10 @@ void row_expression::evaluate(const eval_context& ctx, const std::int32_t* rows,
   const bool with_minutes = e.root->type == detail::btype::date_time;
   out.value.resize(n);
   out.valid.resize(n);
-  if (with_minutes) out.minute.resize(n);
-  else out.minute.clear();
+  if (with_minutes)
+    out.minute.resize(n);
+  else
+    out.minute.clear();
   for (std::size_t base = 0; base < n; base += detail::batch_rows) {
     const std::size_t m = std::min(detail::batch_rows, n - base);
     detail::eval(*e.root, st, rows + base, m);
@@ -961,13 +1294,13 @@ std::size_t row_expression::select(const eval_context& ctx, const std::int32_t* 
   detail::state st{ctx, s};
   detail::begin_call(e, st);
   std::size_t kept = 0;
+  s.positions.resize(detail::batch_rows);
   for (std::size_t base = 0; base < n; base += detail::batch_rows) {
     const std::size_t m = std::min(detail::batch_rows, n - base);
-    detail::eval(*e.root, st, rows + base, m);
-    const detail::slot_data& o = s.slots[e.root->slot];
-    // kept <= base + i, so writing in place over `rows` never overwrites an unread row.
-    for (std::size_t i = 0; i < m; ++i)
-      if (o.valid[i] && o.value[i] != 0) out_rows[kept++] = rows[base + i];
+    const std::size_t k = detail::filter(*e.root, st, rows + base, m, s.positions.data());
+    // kept <= base + position, so writing in place over `rows` never overwrites an unread row.
+    for (std::size_t q = 0; q < k; ++q)
+      out_rows[kept++] = rows[base + static_cast<std::size_t>(s.positions[q])];
   }
   return kept;
 }

@@ -3,8 +3,8 @@
 // and the canonical printer used for de-duplication and by the fuzz target.
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -39,8 +39,9 @@ position locate(std::string_view text, std::size_t offset) {
   return p;
 }
 
-std::string with_position(const std::string& message, int line, int column) {
-  return "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + message;
+std::string with_position(std::string message, int line, int column) {
+  message.insert(0, "line " + std::to_string(line) + ", column " + std::to_string(column) + ": ");
+  return message;
 }
 
 constexpr std::array<std::string_view, 11> table_names = {
@@ -51,7 +52,7 @@ constexpr std::array<std::string_view, 11> table_names = {
 
 expression_error::expression_error(std::string message, std::string text, int line, int column,
                                    std::string expected)
-    : error(with_position(message, line, column)),
+    : error(with_position(std::move(message), line, column)),
       text_(std::move(text)),
       line_(line),
       column_(column),
@@ -108,20 +109,34 @@ void throw_expression_error(std::string_view text, const located_error& e) {
 
 std::string_view op_text(binary_op op) noexcept {
   switch (op) {
-    case binary_op::power: return "^";
-    case binary_op::multiply: return "*";
-    case binary_op::divide: return "/";
-    case binary_op::modulo: return "%";
-    case binary_op::add: return "+";
-    case binary_op::subtract: return "-";
-    case binary_op::less: return "<";
-    case binary_op::greater: return ">";
-    case binary_op::less_equal: return "<=";
-    case binary_op::greater_equal: return ">=";
-    case binary_op::equal: return "==";
-    case binary_op::not_equal: return "!=";
-    case binary_op::logical_and: return "&&";
-    case binary_op::logical_or: return "||";
+    case binary_op::power:
+      return "^";
+    case binary_op::multiply:
+      return "*";
+    case binary_op::divide:
+      return "/";
+    case binary_op::modulo:
+      return "%";
+    case binary_op::add:
+      return "+";
+    case binary_op::subtract:
+      return "-";
+    case binary_op::less:
+      return "<";
+    case binary_op::greater:
+      return ">";
+    case binary_op::less_equal:
+      return "<=";
+    case binary_op::greater_equal:
+      return ">=";
+    case binary_op::equal:
+      return "==";
+    case binary_op::not_equal:
+      return "!=";
+    case binary_op::logical_and:
+      return "&&";
+    case binary_op::logical_or:
+      return "||";
   }
   return "?";
 }
@@ -129,10 +144,37 @@ std::string_view op_text(binary_op op) noexcept {
 namespace {
 
 enum class tok : std::uint8_t {
-  end, number, string, name, function, item, variable, lparen, rparen, comma,
-  caret, star, slash, percent, plus, minus, bang, less, greater, less_equal, greater_equal,
-  equal, not_equal, logical_and, logical_or,
-  kw_true, kw_false, kw_null, kw_not, kw_in, kw_distinct,
+  end,
+  number,
+  string,
+  name,
+  function,
+  item,
+  variable,
+  lparen,
+  rparen,
+  comma,
+  caret,
+  star,
+  slash,
+  percent,
+  plus,
+  minus,
+  bang,
+  less,
+  greater,
+  less_equal,
+  greater_equal,
+  equal,
+  not_equal,
+  logical_and,
+  logical_or,
+  kw_true,
+  kw_false,
+  kw_null,
+  kw_not,
+  kw_in,
+  kw_distinct,
 };
 
 struct token {
@@ -161,10 +203,16 @@ std::string describe_char(std::string_view s, std::size_t at) {
   // Decode a UTF-8 sequence leniently, for the message only.
   unsigned cp = 0;
   int extra = 0;
-  if ((c & 0xE0) == 0xC0) { cp = c & 0x1F; extra = 1; }
-  else if ((c & 0xF0) == 0xE0) { cp = c & 0x0F; extra = 2; }
-  else if ((c & 0xF8) == 0xF0) { cp = c & 0x07; extra = 3; }
-  else {
+  if ((c & 0xE0) == 0xC0) {
+    cp = c & 0x1F;
+    extra = 1;
+  } else if ((c & 0xF0) == 0xE0) {
+    cp = c & 0x0F;
+    extra = 2;
+  } else if ((c & 0xF8) == 0xF0) {
+    cp = c & 0x07;
+    extra = 3;
+  } else {
     std::snprintf(buf, sizeof buf, "byte 0x%02X", static_cast<unsigned>(c));
     return buf;
   }
@@ -241,18 +289,30 @@ class lexer {
       return false;
     };
     switch (c) {
-      case '(': return op(tok::lparen);
-      case ')': return op(tok::rparen);
-      case ',': return op(tok::comma);
-      case '^': return op(tok::caret);
-      case '*': return op(tok::star);
-      case '/': return op(tok::slash);
-      case '%': return op(tok::percent);
-      case '+': return op(tok::plus);
-      case '-': return op(tok::minus);
-      case '!': return op(followed_by('=') ? tok::not_equal : tok::bang);
-      case '<': return op(followed_by('=') ? tok::less_equal : tok::less);
-      case '>': return op(followed_by('=') ? tok::greater_equal : tok::greater);
+      case '(':
+        return op(tok::lparen);
+      case ')':
+        return op(tok::rparen);
+      case ',':
+        return op(tok::comma);
+      case '^':
+        return op(tok::caret);
+      case '*':
+        return op(tok::star);
+      case '/':
+        return op(tok::slash);
+      case '%':
+        return op(tok::percent);
+      case '+':
+        return op(tok::plus);
+      case '-':
+        return op(tok::minus);
+      case '!':
+        return op(followed_by('=') ? tok::not_equal : tok::bang);
+      case '<':
+        return op(followed_by('=') ? tok::less_equal : tok::less);
+      case '>':
+        return op(followed_by('=') ? tok::greater_equal : tok::greater);
       case '=':
         if (followed_by('=')) return op(tok::equal);
         fail(t.offset, "'=' is not an operator", "'==' to compare");
@@ -262,7 +322,8 @@ class lexer {
       case '|':
         if (followed_by('|')) return op(tok::logical_or);
         fail(t.offset, "'|' is not an operator", "'||' or 'or'");
-      default: break;
+      default:
+        break;
     }
     fail(t.offset, "unexpected character " + describe_char(s_, t.offset),
          "an operator, a value or a function call");
@@ -312,8 +373,9 @@ class lexer {
     const char* last = s_.data() + pos_;
     const auto r = std::from_chars(first, last, t.number);
     if (r.ec != std::errc() || r.ptr != last || !std::isfinite(t.number))
-      fail(t.offset, "the number " + quoted(std::string_view(first, pos_ - t.offset)) +
-                         " is out of range", "a number that fits a double");
+      fail(t.offset,
+           "the number " + quoted(std::string_view(first, pos_ - t.offset)) + " is out of range",
+           "a number that fits a double");
     t.end = pos_;
     return t;
   }
@@ -340,14 +402,30 @@ class lexer {
       if (++pos_ >= s_.size()) fail(at, "the string ends inside an escape", "a closing quote");
       const char e = s_[pos_++];
       switch (e) {
-        case 'b': t.text += '\b'; break;
-        case 't': t.text += '\t'; break;
-        case 'n': t.text += '\n'; break;
-        case 'f': t.text += '\f'; break;
-        case 'r': t.text += '\r'; break;
-        case '"': t.text += '"'; break;
-        case '\'': t.text += '\''; break;
-        case '\\': t.text += '\\'; break;
+        case 'b':
+          t.text += '\b';
+          break;
+        case 't':
+          t.text += '\t';
+          break;
+        case 'n':
+          t.text += '\n';
+          break;
+        case 'f':
+          t.text += '\f';
+          break;
+        case 'r':
+          t.text += '\r';
+          break;
+        case '"':
+          t.text += '"';
+          break;
+        case '\'':
+          t.text += '\'';
+          break;
+        case '\\':
+          t.text += '\\';
+          break;
         case 'u': {
           unsigned cp = 0;
           for (int k = 0; k < 4; ++k) {
@@ -362,7 +440,7 @@ class lexer {
         default:
           if (e >= '0' && e <= '7') {
             // Java octal escapes: \7, \77, \377.
-            unsigned v = static_cast<unsigned>(e - '0');
+            auto v = static_cast<unsigned>(e - '0');
             const int max_more = e <= '3' ? 2 : 1;
             for (int k = 0; k < max_more && pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '7';
                  ++k)
@@ -371,7 +449,7 @@ class lexer {
             break;
           }
           fail(at, "unknown escape \\" + std::string(1, e) + " in a string",
-               "one of \\b \\t \\n \\f \\r \\\" \\' \\\\ \\uXXXX or an octal escape");
+               R"(one of \b \t \n \f \r \" \' \\ \uXXXX or an octal escape)");
       }
     }
     t.end = pos_;
@@ -420,9 +498,8 @@ class lexer {
     fail(pos_, "unknown item [" + std::string(content) + "]", "[days]");
   }
 
-  static constexpr std::string_view modifiers[] = {"periodOffset", "yearToDate",
-                                                   "aggregationType", "minDate", "maxDate",
-                                                   "stageOffset"};
+  static constexpr std::string_view modifiers[] = {"periodOffset", "yearToDate", "aggregationType",
+                                                   "minDate",      "maxDate",    "stageOffset"};
 
   // True when a DHIS2 modifier call such as `.periodOffset(` starts at the '.' at `dot`.
   bool is_modifier_call(std::size_t dot) const {
@@ -484,8 +561,8 @@ class lexer {
     t.text = std::string(s_.substr(t.offset, pos_ - t.offset));
     t.end = pos_;
     static constexpr std::pair<std::string_view, tok> keywords[] = {
-        {"true", tok::kw_true}, {"false", tok::kw_false}, {"null", tok::kw_null},
-        {"not", tok::kw_not},   {"and", tok::logical_and}, {"or", tok::logical_or},
+        {"true", tok::kw_true}, {"false", tok::kw_false},      {"null", tok::kw_null},
+        {"not", tok::kw_not},   {"and", tok::logical_and},     {"or", tok::logical_or},
         {"in", tok::kw_in},     {"distinct", tok::kw_distinct}};
     for (const auto& [word, kind] : keywords)
       if (t.text == word) {
@@ -524,37 +601,68 @@ class lexer {
 
 std::string describe(const token& t) {
   switch (t.kind) {
-    case tok::end: return "the end of the expression";
-    case tok::number: return "the number " + t.text;
-    case tok::string: return "a quoted string";
-    case tok::name: return quoted(t.text);
-    case tok::function: return quoted(t.text + "(");
-    case tok::item: return "#{" + t.text + "}";
-    case tok::variable: return t.text == "days" ? "[days]" : "V{" + t.text + "}";
-    case tok::lparen: return "'('";
-    case tok::rparen: return "')'";
-    case tok::comma: return "','";
-    case tok::caret: return "'^'";
-    case tok::star: return "'*'";
-    case tok::slash: return "'/'";
-    case tok::percent: return "'%'";
-    case tok::plus: return "'+'";
-    case tok::minus: return "'-'";
-    case tok::bang: return "'!'";
-    case tok::less: return "'<'";
-    case tok::greater: return "'>'";
-    case tok::less_equal: return "'<='";
-    case tok::greater_equal: return "'>='";
-    case tok::equal: return "'=='";
-    case tok::not_equal: return "'!='";
-    case tok::logical_and: return "'&&'";
-    case tok::logical_or: return "'||'";
-    case tok::kw_true: return "'true'";
-    case tok::kw_false: return "'false'";
-    case tok::kw_null: return "'null'";
-    case tok::kw_not: return "'not'";
-    case tok::kw_in: return "'in'";
-    case tok::kw_distinct: return "'distinct'";
+    case tok::end:
+      return "the end of the expression";
+    case tok::number:
+      return "the number " + t.text;
+    case tok::string:
+      return "a quoted string";
+    case tok::name:
+      return quoted(t.text);
+    case tok::function:
+      return quoted(t.text + "(");
+    case tok::item:
+      return "#{" + t.text + "}";
+    case tok::variable:
+      return t.text == "days" ? "[days]" : "V{" + t.text + "}";
+    case tok::lparen:
+      return "'('";
+    case tok::rparen:
+      return "')'";
+    case tok::comma:
+      return "','";
+    case tok::caret:
+      return "'^'";
+    case tok::star:
+      return "'*'";
+    case tok::slash:
+      return "'/'";
+    case tok::percent:
+      return "'%'";
+    case tok::plus:
+      return "'+'";
+    case tok::minus:
+      return "'-'";
+    case tok::bang:
+      return "'!'";
+    case tok::less:
+      return "'<'";
+    case tok::greater:
+      return "'>'";
+    case tok::less_equal:
+      return "'<='";
+    case tok::greater_equal:
+      return "'>='";
+    case tok::equal:
+      return "'=='";
+    case tok::not_equal:
+      return "'!='";
+    case tok::logical_and:
+      return "'&&'";
+    case tok::logical_or:
+      return "'||'";
+    case tok::kw_true:
+      return "'true'";
+    case tok::kw_false:
+      return "'false'";
+    case tok::kw_null:
+      return "'null'";
+    case tok::kw_not:
+      return "'not'";
+    case tok::kw_in:
+      return "'in'";
+    case tok::kw_distinct:
+      return "'distinct'";
   }
   return "?";
 }
@@ -588,7 +696,8 @@ class parser {
   void advance() { cur_ = lex_.next(); }
 
   void expect(tok kind, const std::string& what) {
-    if (cur_.kind != kind) fail(cur_.offset, "expected " + what + ", found " + describe(cur_), what);
+    if (cur_.kind != kind)
+      fail(cur_.offset, "expected " + what + ", found " + describe(cur_), what);
     advance();
   }
 
@@ -651,11 +760,20 @@ class parser {
     for (;;) {
       binary_op op;
       switch (cur_.kind) {
-        case tok::less: op = binary_op::less; break;
-        case tok::greater: op = binary_op::greater; break;
-        case tok::less_equal: op = binary_op::less_equal; break;
-        case tok::greater_equal: op = binary_op::greater_equal; break;
-        default: return left;
+        case tok::less:
+          op = binary_op::less;
+          break;
+        case tok::greater:
+          op = binary_op::greater;
+          break;
+        case tok::less_equal:
+          op = binary_op::less_equal;
+          break;
+        case tok::greater_equal:
+          op = binary_op::greater_equal;
+          break;
+        default:
+          return left;
       }
       advance();
       left = binary(op, std::move(left), parse_additive());
@@ -677,10 +795,17 @@ class parser {
     for (;;) {
       binary_op op;
       switch (cur_.kind) {
-        case tok::star: op = binary_op::multiply; break;
-        case tok::slash: op = binary_op::divide; break;
-        case tok::percent: op = binary_op::modulo; break;
-        default: return left;
+        case tok::star:
+          op = binary_op::multiply;
+          break;
+        case tok::slash:
+          op = binary_op::divide;
+          break;
+        case tok::percent:
+          op = binary_op::modulo;
+          break;
+        default:
+          return left;
       }
       advance();
       left = binary(op, std::move(left), parse_unary());
@@ -691,11 +816,18 @@ class parser {
   node_ptr parse_unary() {
     unary_op op;
     switch (cur_.kind) {
-      case tok::minus: op = unary_op::negate; break;
-      case tok::plus: op = unary_op::plus; break;
+      case tok::minus:
+        op = unary_op::negate;
+        break;
+      case tok::plus:
+        op = unary_op::plus;
+        break;
       case tok::bang:
-      case tok::kw_not: op = unary_op::logical_not; break;
-      default: return parse_power();
+      case tok::kw_not:
+        op = unary_op::logical_not;
+        break;
+      default:
+        return parse_power();
     }
     guard g(*this, cur_.offset);
     const std::size_t at = cur_.offset;
@@ -751,20 +883,22 @@ class parser {
         advance();
         if (t.kind == tok::name && cur_.kind == tok::lparen)
           fail(cur_.offset,
-               "a space between " + quoted(t.text) + " and '(': in this language (as in DHIS2) a "
-               "function name is followed directly by '('",
+               "a space between " + quoted(t.text) +
+                   " and '(': in this language (as in DHIS2) a "
+                   "function name is followed directly by '('",
                t.text + "( without a space");
         return item(t);
       }
       case tok::lparen: {
-        guard g(*this, t.offset);
-        advance();
+        advance();  // parse_or counts the level
         node_ptr inner = parse_or();
         expect(tok::rparen, "')'");
         return inner;
       }
-      case tok::function: return call(t);
-      default: break;
+      case tok::function:
+        return call(t);
+      default:
+        break;
     }
     fail(t.offset, "expected a value, found " + describe(t),
          "a number, a quoted string, a column, a function call or '('");
@@ -791,8 +925,7 @@ class parser {
   }
 
   node_ptr call(const token& t) {
-    guard g(*this, t.offset);
-    advance();
+    advance();  // each argument is a parse_or, which counts the level
     auto n = make(node_kind::call, t.offset, t.end);
     n->text = t.text;
     if (cur_.kind == tok::rparen) {
@@ -834,17 +967,32 @@ void print_string(std::string& out, std::string_view s) {
   out += '\'';
   for (char c : s) {
     switch (c) {
-      case '\'': out += "\\'"; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '\'':
+        out += "\\'";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
-          std::snprintf(buf, sizeof buf, "\\%03o", static_cast<unsigned>(static_cast<unsigned char>(c)));
+          std::snprintf(buf, sizeof buf, "\\%03o",
+                        static_cast<unsigned>(static_cast<unsigned char>(c)));
           out += buf;
         } else {
           out += c;
@@ -859,9 +1007,15 @@ void print(std::string& out, const node& n) {
     case node_kind::number:
       print_number(out, n.number);
       return;
-    case node_kind::string: print_string(out, n.text); return;
-    case node_kind::boolean: out += n.boolean ? "true" : "false"; return;
-    case node_kind::null: out += "null"; return;
+    case node_kind::string:
+      print_string(out, n.text);
+      return;
+    case node_kind::boolean:
+      out += n.boolean ? "true" : "false";
+      return;
+    case node_kind::null:
+      out += "null";
+      return;
     case node_kind::item:
       out += "#{";
       for (std::size_t i = 0; i < n.path.size(); ++i) {

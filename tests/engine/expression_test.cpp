@@ -4,13 +4,13 @@
 // SKIP_IF_ALL_VALUES_MISSING, and vectorised evaluation and selection on a small dataset.
 #include "safeguard/engine/expression.hpp"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "engine/ast.hpp"
 
@@ -42,8 +42,7 @@ dataset make_dataset() {
     ou.name.push_back(n);
   ou.parent = {org_unit_index{}, org_unit_index{0}, org_unit_index{1}, org_unit_index{1}};
   const auto& k = codes::org_unit_kind();
-  ou.kind = {code_of(k, "province"), code_of(k, "city"), code_of(k, "ward"),
-             code_of(k, "commune")};
+  ou.kind = {code_of(k, "province"), code_of(k, "city"), code_of(k, "ward"), code_of(k, "commune")};
 
   auto& pop = d.population;
   pop.org_unit = {org_unit_index{2}, org_unit_index{3}};
@@ -183,17 +182,28 @@ class ExpressionData : public ::testing::Test {
 
   std::size_t rows_of(table_id t) const {
     switch (t) {
-      case table_id::org_units: return data.org_units.size();
-      case table_id::population: return data.population.size();
-      case table_id::agencies: return data.agencies.size();
-      case table_id::children: return data.children.size();
-      case table_id::circumstances: return data.circumstances.size();
-      case table_id::cases: return data.cases.size();
-      case table_id::services: return data.services.size();
-      case table_id::activities: return data.activities.size();
-      case table_id::plans: return data.plans.size();
-      case table_id::targets: return data.targets.size();
-      case table_id::holidays: return data.holidays.size();
+      case table_id::org_units:
+        return data.org_units.size();
+      case table_id::population:
+        return data.population.size();
+      case table_id::agencies:
+        return data.agencies.size();
+      case table_id::children:
+        return data.children.size();
+      case table_id::circumstances:
+        return data.circumstances.size();
+      case table_id::cases:
+        return data.cases.size();
+      case table_id::services:
+        return data.services.size();
+      case table_id::activities:
+        return data.activities.size();
+      case table_id::plans:
+        return data.plans.size();
+      case table_id::targets:
+        return data.targets.size();
+      case table_id::holidays:
+        return data.holidays.size();
     }
     return 0;
   }
@@ -245,8 +255,10 @@ opt scalar(const std::string& text, day_number start = day(2024, 1, 1),
 expression_error compile_error(const std::string& text, table_id t = table_id::cases,
                                bool side = false) {
   try {
-    if (side) expression_compiler::compile_side(text, t);
-    else expression_compiler::compile_row(text, t);
+    if (side)
+      expression_compiler::compile_side(text, t);
+    else
+      expression_compiler::compile_row(text, t);
   } catch (const expression_error& e) {
     return e;
   }
@@ -274,9 +286,9 @@ TEST(ExpressionPrecedence, FollowsDhis2) {
   EXPECT_EQ(scalar("-+-3"), 3);
   EXPECT_EQ(scalar("true || false && false"), 1);  // && before ||
   EXPECT_EQ(scalar("not true or true"), 1);        // unary before or
-  EXPECT_EQ(scalar("1 < 2 == 2 > 1"), 1);           // comparisons before equality
+  EXPECT_EQ(scalar("1 < 2 == 2 > 1"), 1);          // comparisons before equality
   EXPECT_EQ(scalar("!(1 == 1) and 1 == 1"), 0);
-  EXPECT_EQ(scalar("2 ^ 0.5"), std::sqrt(2.0));    // real exponent, not DHIS2's integer one
+  EXPECT_EQ(scalar("2 ^ 0.5"), std::sqrt(2.0));  // real exponent, not DHIS2's integer one
 }
 
 TEST(ExpressionLiterals, NumbersStringsCommentsAndKeywords) {
@@ -439,7 +451,8 @@ TEST(ExpressionErrors, FunctionsTablesAndPaths) {
   EXPECT_TRUE(mentions(e.what(), "d2:daysBetween() takes 2 arguments, got 1")) << e.what();
   e = compile_error("#{children.sex} == 'f'");
   EXPECT_EQ(e.column(), 3);
-  EXPECT_TRUE(mentions(e.what(), "the table 'children' is not the table of this expression (cases)"))
+  EXPECT_TRUE(
+      mentions(e.what(), "the table 'children' is not the table of this expression (cases)"))
       << e.what();
   e = compile_error("outcome.kind == 'x'");
   EXPECT_EQ(e.column(), 9);
@@ -448,6 +461,25 @@ TEST(ExpressionErrors, FunctionsTablesAndPaths) {
   EXPECT_EQ(e.column(), 7);
   EXPECT_TRUE(mentions(e.what(), "unknown column 'sexe' in children; did you mean 'sex'?"))
       << e.what();
+  e = compile_error("#{casess.outcome} == 'died'");
+  EXPECT_TRUE(mentions(e.what(), "unknown column 'casess' in cases; did you mean 'cases'?"))
+      << e.what();
+  // Each level quotes the previous one: d2:condition('d2:condition(\'1 > 0\', 1, 0)', 1, 0).
+  std::string nested = "1 > 0";
+  for (int level = 1; level <= 5; ++level) {
+    std::string quoted_text;
+    for (char c : nested) {
+      if (c == '\\' || c == '\'') quoted_text += '\\';
+      quoted_text += c;
+    }
+    nested = "d2:condition('" + quoted_text + "', 1, 0)" + (level < 4 ? "" : " == 1");
+    if (level == 4) {
+      EXPECT_EQ(scalar(nested), 1);
+    }
+  }
+  e = compile_error(nested);
+  EXPECT_TRUE(mentions(e.what(), "d2:condition() is nested too deeply")) << e.what();
+  EXPECT_EQ(scalar("d2:condition('d2:condition(\"1 > 2\", 1, 0) == 0', 7, 8)"), 7);
   e = compile_error("exists(children, true)");
   EXPECT_EQ(e.expected(), "the related rows of cases: services");
   e = compile_error("exists(services, agency.kind == 'police')", table_id::services);
@@ -630,8 +662,7 @@ TEST_F(ExpressionData, WorkingDaysSkipWeekendsAndHolidays) {
 TEST_F(ExpressionData, ContainsAndContainsAny) {
   EXPECT_EQ(where("contains(concern_groups, 'abuse')", table_id::cases), (rows_t{0, 2, 4}));
   EXPECT_EQ(where("contains(concern_groups, 'abuse', 'injury')", table_id::cases), (rows_t{2}));
-  EXPECT_EQ(where("containsAny(concerns, 'drowning', 'neglect')", table_id::cases),
-            (rows_t{1, 4}));
+  EXPECT_EQ(where("containsAny(concerns, 'drowning', 'neglect')", table_id::cases), (rows_t{1, 4}));
   EXPECT_EQ(where("contains(concern_groups, 'abuse') && outcome == 'died'", table_id::cases),
             (rows_t{2}));
   EXPECT_EQ(where("contains(topics, 'drowning_prevention')", table_id::activities), (rows_t{0}));
@@ -681,8 +712,7 @@ TEST_F(ExpressionData, IdentifiersAreRowIndices) {
 TEST_F(ExpressionData, CodesOfFixedAndOpenLists) {
   EXPECT_EQ(where("sex == 'f'", table_id::children), (rows_t{0, 3}));
   EXPECT_EQ(where("'f' != sex", table_id::children), (rows_t{1, 2}));
-  EXPECT_EQ(where("is(kind in 'training', 'communication')", table_id::activities),
-            (rows_t{0, 1}));
+  EXPECT_EQ(where("is(kind in 'training', 'communication')", table_id::activities), (rows_t{0, 1}));
   EXPECT_EQ(where("ethnicity == 'kinh'", table_id::children), (rows_t{0, 3}));
   EXPECT_EQ(where("ethnicity != 'kinh'", table_id::children), (rows_t{1}));
   EXPECT_EQ(where("ethnicity == 'hmong'", table_id::children), (rows_t{}));  // absent: no match
@@ -704,8 +734,7 @@ TEST_F(ExpressionData, TextAndNumbersOfSmallTables) {
 }
 
 TEST_F(ExpressionData, DatesCompareByDayAndByMinuteWhenBothHaveOne) {
-  EXPECT_EQ(where("reported_date >= '2024-03-01' && reported_date < '2024-04-01'",
-                  table_id::cases),
+  EXPECT_EQ(where("reported_date >= '2024-03-01' && reported_date < '2024-04-01'", table_id::cases),
             (rows_t{0, 1}));
   EXPECT_EQ(where("reported_date < '2024-03-01T09:00'", table_id::cases), (rows_t{0, 4}));
   EXPECT_EQ(where("emergency_date > reported_date", table_id::cases), (rows_t{0}));
@@ -713,8 +742,8 @@ TEST_F(ExpressionData, DatesCompareByDayAndByMinuteWhenBothHaveOne) {
   EXPECT_EQ(where("plan_date <= V{analytics_period_end}", table_id::cases), (rows_t{0}));
   EXPECT_EQ(values("greatest(reported_date, plan_date)", table_id::cases)[2], day(2024, 5, 2));
   EXPECT_EQ(values("firstNonNull(closed_date, plan_date, reported_date)", table_id::cases),
-            (std::vector<opt>{day(2024, 3, 20), day(2024, 3, 5), day(2024, 5, 2),
-                              day(2024, 6, 1), day(2024, 1, 10)}));
+            (std::vector<opt>{day(2024, 3, 20), day(2024, 3, 5), day(2024, 5, 2), day(2024, 6, 1),
+                              day(2024, 1, 10)}));
 }
 
 TEST_F(ExpressionData, EvaluateKeepsMinutesOfDateTimes) {
@@ -745,8 +774,7 @@ TEST_F(ExpressionData, IfEvaluatesBranchesOnlyWhereChosen) {
   EXPECT_EQ(values("if(outcome == 'died', 1, 0)", table_id::cases),
             (std::vector<opt>{0, 1, 1, null, 0}));
   EXPECT_EQ(where("if(risk == 'high', true, null)", table_id::cases), (rows_t{0}));
-  EXPECT_EQ(values("if(sex == 'f', 'm', sex)", table_id::children),
-            (std::vector<opt>{1, 1, 2, 1}));
+  EXPECT_EQ(values("if(sex == 'f', 'm', sex)", table_id::children), (std::vector<opt>{1, 1, 2, 1}));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -788,6 +816,26 @@ TEST_F(ExpressionData, ExistsFromAgenciesSeesTheirActivities) {
   EXPECT_EQ(where("exists(activities, kind == 'training')", table_id::agencies), (rows_t{0}));
   EXPECT_EQ(where("exists(activities, participants >= 40)", table_id::agencies), (rows_t{0, 1}));
   EXPECT_EQ(where("exists(activities, org_unit.level == 1)", table_id::agencies), (rows_t{0}));
+}
+
+TEST_F(ExpressionData, SelectMergesTheSidesOfOrInRowOrder) {
+  EXPECT_EQ(where("outcome == 'died' || contains(concerns, 'neglect')", table_id::cases),
+            (rows_t{1, 2, 4}));
+  EXPECT_EQ(where("contains(concerns, 'neglect') || outcome == 'died'", table_id::cases),
+            (rows_t{1, 2, 4}));
+  EXPECT_EQ(where("isNull(outcome) || risk == 'high' || outcome == 'injured'", table_id::cases),
+            (rows_t{0, 3, 4}));
+  EXPECT_EQ(where("(risk == 'high' || isNull(outcome)) && !(case_id == case_id && false)",
+                  table_id::cases),
+            (rows_t{0, 3}));
+  rows_t rows(5000);
+  for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<std::int32_t>(i % 5);
+  const row_expression e = expression_compiler::compile_row(
+      "contains(concerns, 'neglect') || outcome == 'recovered'", table_id::cases);
+  rows_t out(rows.size());
+  const std::size_t kept = e.select(ctx, rows.data(), rows.size(), out.data());
+  ASSERT_EQ(kept, 2000u);
+  for (std::size_t i = 0; i < kept; ++i) ASSERT_EQ(out[i], i % 2 == 0 ? 0 : 4) << i;
 }
 
 TEST_F(ExpressionData, ExistsShortCircuitsBehindAFalseTest) {
@@ -863,9 +911,8 @@ TEST(ExpressionSide, ListsItsAggregates) {
 }
 
 TEST(ExpressionSide, IdenticalAggregatesAreShared) {
-  const side_expression s =
-      expression_compiler::compile_side("sum(quantity) / sum( quantity ) + count(quantity)",
-                                        table_id::activities);
+  const side_expression s = expression_compiler::compile_side(
+      "sum(quantity) / sum( quantity ) + count(quantity)", table_id::activities);
   EXPECT_EQ(s.aggregates().size(), 2u);
 }
 
@@ -882,13 +929,13 @@ TEST(ExpressionSide, SkipIfAllValuesMissing) {
   EXPECT_FALSE(s.combine(v, none, no_day, no_day, r));
 
   // #{x} + 0 with x missing: no value.
-  const side_expression plus0 = expression_compiler::compile_side("sum(quantity) + 0",
-                                                                  table_id::activities);
+  const side_expression plus0 =
+      expression_compiler::compile_side("sum(quantity) + 0", table_id::activities);
   EXPECT_FALSE(plus0.combine(v, none, no_day, no_day, r));
 
   // if(isNull(#{x}), 10, 20) with x missing: 10, since x is read inside isNull.
-  const side_expression guarded = expression_compiler::compile_side(
-      "if(isNull(sum(quantity)), 10, 20)", table_id::activities);
+  const side_expression guarded =
+      expression_compiler::compile_side("if(isNull(sum(quantity)), 10, 20)", table_id::activities);
   ASSERT_TRUE(guarded.combine(v, none, no_day, no_day, r));
   EXPECT_EQ(r, 10);
   const double seven[] = {7};

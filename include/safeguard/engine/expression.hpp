@@ -110,11 +110,15 @@ class row_expression {
   table_id table() const noexcept;
   /// True when the value depends on the period (uses V{analytics_period_*} or [days]).
   bool depends_on_period() const noexcept;
-  /// Evaluates for the given rows of table(); `out` is resized to n.
+  /// Evaluates for the given rows of table(); `out` is resized to n. Thread-safe: one
+  /// expression may be evaluated from several threads at once (scratch space is per thread).
+  /// Throws safeguard::error on an empty expression, when the expression reads columns and
+  /// `ctx.data` is null, or uses exists()/org_unit.level and `ctx.rel` is null.
   void evaluate(const eval_context& ctx, const std::int32_t* rows, std::size_t n,
                 value_batch& out) const;
   /// Keeps the rows for which the (boolean) expression is true; null counts as false.
-  /// Writes the kept rows to `out_rows` (capacity n) and returns how many.
+  /// Writes the kept rows to `out_rows` (capacity n), in their order, and returns how many.
+  /// `out_rows` may be `rows` itself. Throws as evaluate().
   std::size_t select(const eval_context& ctx, const std::int32_t* rows, std::size_t n,
                      std::int32_t* out_rows) const;
 
@@ -154,7 +158,10 @@ class side_expression {
   table_id table() const noexcept;
   const std::vector<aggregate_term>& aggregates() const noexcept;
   /// Combines the aggregates' values of one cell (null = missing) under DHIS2's
-  /// SKIP_IF_ALL_VALUES_MISSING rule; returns false when the result is null.
+  /// SKIP_IF_ALL_VALUES_MISSING rule; returns false when the result is null. The arrays are
+  /// indexed like aggregates(). Outside isNull/isNotNull/firstNonNull/d2:hasValue a missing
+  /// aggregate reads as 0; the result is null when every aggregate read outside those is
+  /// missing, or when it is not a finite number (a division by zero).
   bool combine(const double* aggregate_values, const std::uint8_t* aggregate_valid,
                day_number period_start, day_number period_end, double& result) const;
 
@@ -169,7 +176,7 @@ class side_expression {
 /// the position in `text` and what was expected.
 class expression_compiler {
  public:
-  /// A boolean or value expression over one row of `table`.
+  /// A boolean or value expression over one row of `table` (docs/language.md).
   static row_expression compile_row(std::string_view text, table_id table);
   /// A side expression over `table`: must contain at least one aggregate, and every column
   /// reference must sit inside an aggregate.
