@@ -21,5 +21,7 @@ void bind_io(pybind11::module_& m);
 void bind_engine(pybind11::module_& m);
 /// output/: the result table as CSV and JSON.
 void bind_output(pybind11::module_& m);
+/// engine/partition.hpp: serialized results, their exact merge, the split by root.
+void bind_partition(pybind11::module_& m);
 
 }  // namespace safeguard::python

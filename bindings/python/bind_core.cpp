@@ -1,8 +1,8 @@
 // version.hpp and error.hpp: the version, severities and diagnostics, and the translation of
 // safeguard::error and safeguard::load_error into the Python exceptions of safeguard._errors.
-#include <pybind11/stl.h>
-
 #include <exception>
+
+#include <pybind11/stl.h>
 
 #include "bind.hpp"
 #include "convert.hpp"
@@ -32,8 +32,7 @@ void bind_core(py::module_& m) {
       .def_readonly("line", &diagnostic::line,
                     "1-based line; the header is line 1 (row position + 2 for a DataFrame); "
                     "0 when not applicable.")
-      .def_readonly("column", &diagnostic::column,
-                    "1-based field number; 0 when not applicable.")
+      .def_readonly("column", &diagnostic::column, "1-based field number; 0 when not applicable.")
       .def_readonly("column_name", &diagnostic::column_name, "e.g. 'reported_date'.")
       .def_readonly("value", &diagnostic::value,
                     "The offending text, shortened to at most 80 bytes.")

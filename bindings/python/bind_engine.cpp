@@ -1,13 +1,13 @@
 // engine/: catalogues of indicator definitions, compute requests, and the computed result as
 // read-only numpy views of its columns; catalogue and expression errors become
 // safeguard.IndicatorError. compute() releases the GIL once its arguments are converted.
-#include <pybind11/stl.h>
-
 #include <cmath>
 #include <exception>
 #include <limits>
 #include <optional>
 #include <string>
+
+#include <pybind11/stl.h>
 
 #include "bind.hpp"
 #include "convert.hpp"
@@ -59,8 +59,8 @@ void bind_engine(py::module_& m) {
 
   py::class_<side_definition>(m, "SideDefinition",
                               "One side (numerator or denominator) as written in the catalogue.")
-      .def_property_readonly("table",
-                             [](const side_definition& s) { return std::string(table_name(s.table)); })
+      .def_property_readonly(
+          "table", [](const side_definition& s) { return std::string(table_name(s.table)); })
       .def_readonly("placing", &side_definition::placing)
       .def_readonly("date_column", &side_definition::date_column)
       .def_readonly("where", &side_definition::where, "Row filter; '' = every row.")
@@ -98,8 +98,9 @@ void bind_engine(py::module_& m) {
                   "Reads and checks a catalogue file; raises IndicatorError.")
       .def_static("check", &catalogue::check, py::arg("yaml_text"), py::arg("source_name"),
                   "Every problem of a catalogue text; empty when it is fine.")
-      .def_property_readonly("indicators", &catalogue::indicators,
-                             py::return_value_policy::reference_internal)
+      // Copies: merge() may reallocate the definitions, which would leave references dangling.
+      .def_property_readonly("indicators", &catalogue::indicators, py::return_value_policy::copy,
+                             "The indicator definitions, in order (copies).")
       .def("__len__", &catalogue::size)
       .def(
           "find",
@@ -192,9 +193,26 @@ void bind_engine(py::module_& m) {
   def_result_mask(res, "target_at_most", &result::target_at_most,
                   "bool: the target's direction is at_most.");
 
-  m.def("compute", &compute, py::arg("data"), py::arg("catalogue"), py::arg("request"),
+  py::class_<prepared_dataset>(m, "PreparedDataset",
+                               "A dataset with the indexes every computation needs, built once "
+                               "(the org-unit tree, relations between tables, the case rules). "
+                               "It keeps its Dataset alive; safe to use from several threads.")
+      .def(py::init<const dataset&>(), py::arg("data"), py::keep_alive<1, 2>(),
+           py::call_guard<py::gil_scoped_release>())
+      .def_property_readonly("data", &prepared_dataset::data,
+                             py::return_value_policy::reference_internal);
+
+  m.def("compute",
+        py::overload_cast<const prepared_dataset&, const catalogue&, const compute_request&>(
+            &compute),
+        py::arg("data"), py::arg("catalogue"), py::arg("request"),
         py::call_guard<py::gil_scoped_release>(),
-        "Computes `request` over `data` with the indicators of `catalogue`.");
+        "Computes `request` over a prepared dataset with the indicators of `catalogue`.");
+  m.def("compute",
+        py::overload_cast<const dataset&, const catalogue&, const compute_request&>(&compute),
+        py::arg("data"), py::arg("catalogue"), py::arg("request"),
+        py::call_guard<py::gil_scoped_release>(),
+        "Computes `request` over `data` (prepared for this one call).");
 
   py::register_exception_translator([](std::exception_ptr p) {
     try {

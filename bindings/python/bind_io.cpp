@@ -2,9 +2,11 @@
 // long call releases the GIL once its arguments are converted, so that other Python threads
 // run meanwhile. Progress callbacks are not exposed: a callback would need the GIL back on
 // every call.
-#include <pybind11/stl.h>
-
 #include <string>
+#include <utility>
+#include <vector>
+
+#include <pybind11/stl.h>
 
 #include "bind.hpp"
 #include "convert.hpp"
@@ -36,19 +38,34 @@ void bind_io(py::module_& m) {
 
   m.def("table_file_names", &io::table_file_names,
         "The files of a dataset folder in loading order (org_units.csv first).");
-  m.def("try_load_dataset", &io::try_load_dataset, py::arg("folder"), py::arg("out"),
-        py::arg("options") = io::load_options(), release_gil(),
-        "Loads the CSV files of `folder` into `out` and returns the report; on any error `out` "
-        "is left empty.");
+  // The C++ out-parameter becomes part of the return value: filling a Dataset that Python
+  // already holds would free the columns under its existing numpy views.
+  m.def(
+      "try_load_dataset",
+      [](const std::string& folder, const io::load_options& options) {
+        dataset out;
+        io::load_report report = io::try_load_dataset(folder, out, options);
+        return std::make_pair(std::move(report), std::move(out));
+      },
+      py::arg("folder"), py::arg("options") = io::load_options(), release_gil(),
+      "Loads the CSV files of `folder`: (report, dataset); on any error the dataset is empty.");
   m.def("load_dataset", &io::load_dataset, py::arg("folder"),
         py::arg("options") = io::load_options(), release_gil(),
         "Loads a dataset folder; raises LoadError carrying every diagnostic.");
-  m.def("try_load_tables", &io::try_load_tables, py::arg("files"), py::arg("out"),
-        py::arg("options") = io::load_options(), release_gil(),
-        "The same checks over CSV texts held in memory: (file name, content) pairs.");
+  m.def(
+      "try_load_tables",
+      [](const std::vector<std::pair<std::string, std::string>>& files,
+         const io::load_options& options) {
+        dataset out;
+        io::load_report report = io::try_load_tables(files, out, options);
+        return std::make_pair(std::move(report), std::move(out));
+      },
+      py::arg("files"), py::arg("options") = io::load_options(), release_gil(),
+      "The same checks over CSV texts held in memory, (file name, content) pairs: (report, "
+      "dataset).");
   m.def("is_snapshot_file", &io::is_snapshot_file, py::arg("path"));
-  m.def("load", &io::load, py::arg("path"), py::arg("options") = io::load_options(),
-        release_gil(), "Loads a dataset folder or a snapshot file.");
+  m.def("load", &io::load, py::arg("path"), py::arg("options") = io::load_options(), release_gil(),
+        "Loads a dataset folder or a snapshot file.");
 
   m.def("save_snapshot", &io::save_snapshot, py::arg("data"), py::arg("path"), release_gil(),
         "Writes `data` as a binary snapshot file.");
@@ -94,15 +111,14 @@ void bind_io(py::module_& m) {
   py::class_<io::validation_report>(m, "ValidationReport", "What validate() found.")
       .def_readonly("findings", &io::validation_report::findings)
       .def_readonly("counts", &io::validation_report::counts)
-      .def_property_readonly(
-          "as_of", [](const io::validation_report& r) { return to_date(r.as_of); })
+      .def_property_readonly("as_of",
+                             [](const io::validation_report& r) { return to_date(r.as_of); })
       .def("total", &io::validation_report::total, "Every finding, kept or not.")
       .def("count", &io::validation_report::count, py::arg("rule"))
       .def("clean", &io::validation_report::clean, "True when nothing was found.");
 
-  m.def("validate", &io::validate, py::arg("data"),
-        py::arg("options") = io::validation_options(), release_gil(),
-        "Checks a loaded dataset against every data-quality rule.");
+  m.def("validate", &io::validate, py::arg("data"), py::arg("options") = io::validation_options(),
+        release_gil(), "Checks a loaded dataset against every data-quality rule.");
 
   py::class_<io::generate_options>(m, "GenerateOptions", "What to generate.")
       .def(py::init<>())

@@ -2,11 +2,11 @@
 // own vector (the view keeps the Dataset alive), string columns as StringColumn, and the code
 // lists with their Vietnamese and English labels. safeguard/_pandas.py turns these columns into
 // DataFrames.
-#include <pybind11/stl.h>
-
 #include <cstddef>
 #include <string>
 #include <vector>
+
+#include <pybind11/stl.h>
 
 #include "bind.hpp"
 #include "convert.hpp"
@@ -75,8 +75,7 @@ void bind_model(py::module_& m) {
           },
           py::return_value_policy::reference_internal)
       .def(
-          "__iter__",
-          [](const code_list& l) { return py::make_iterator(l.begin(), l.end()); },
+          "__iter__", [](const code_list& l) { return py::make_iterator(l.begin(), l.end()); },
           py::keep_alive<0, 1>())
       .def("find", &code_list::find, py::arg("text"),
            "The position of `text` in the list, or None when it is not one of its codes.")

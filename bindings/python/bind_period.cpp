@@ -1,12 +1,12 @@
 // period/: periods named by DHIS2 ids or spans, period lists with relative periods, and the
 // translation of period_error into safeguard.PeriodError. Days cross as datetime.date.
-#include <pybind11/operators.h>
-#include <pybind11/stl.h>
-
 #include <exception>
 #include <functional>
 #include <string>
 #include <string_view>
+
+#include <pybind11/operators.h>
+#include <pybind11/stl.h>
 
 #include "bind.hpp"
 #include "convert.hpp"
@@ -74,8 +74,7 @@ void bind_period(py::module_& m) {
       .def(py::self == py::self)
       .def(py::self != py::self)
       .def(py::self < py::self)
-      .def("__hash__",
-           [](const period& p) { return std::hash<std::string>()(p.id()); })
+      .def("__hash__", [](const period& p) { return std::hash<std::string>()(p.id()); })
       .def("__str__", &period::id)
       .def("__repr__", [](const period& p) { return "Period('" + p.id() + "')"; });
 

@@ -51,8 +51,8 @@ day_number to_day_number(py::handle date) {
     throw py::type_error("expected a datetime.date or a 'YYYY-MM-DD' string, got " +
                          std::string(py::str(date.get_type().attr("__name__"))));
   return safeguard::to_day_number(civil_date{date.attr("year").cast<int>(),
-                                  date.attr("month").cast<unsigned>(),
-                                  date.attr("day").cast<unsigned>()});
+                                             date.attr("month").cast<unsigned>(),
+                                             date.attr("day").cast<unsigned>()});
 }
 
 void raise_python_error(const char* type, const py::tuple& args, const py::dict& kwargs) {

@@ -3,13 +3,13 @@
 // as datetime.date.
 #pragma once
 
-#include <pybind11/numpy.h>
-#include <pybind11/pybind11.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
 #include <vector>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
 
 #include "safeguard/model/calendar.hpp"
 #include "safeguard/model/dataset.hpp"

@@ -10,4 +10,5 @@ PYBIND11_MODULE(_safeguard, m) {
   safeguard::python::bind_io(m);
   safeguard::python::bind_engine(m);
   safeguard::python::bind_output(m);
+  safeguard::python::bind_partition(m);
 }

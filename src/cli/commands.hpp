@@ -7,6 +7,7 @@ namespace safeguard::cli {
 int run_generate(int argc, char** argv);
 int run_validate(int argc, char** argv);
 int run_snapshot(int argc, char** argv);
+int run_split(int argc, char** argv);
 int run_compute(int argc, char** argv);
 int run_catalogue(int argc, char** argv);
 int run_check_catalogue(int argc, char** argv);

@@ -17,6 +17,7 @@ constexpr const char* usage =
     "                         write a synthetic dataset in the spec's layout\n"
     "  validate DATA          load DATA (a dataset folder or a snapshot) and list findings\n"
     "  snapshot DATA OUT_FILE save DATA as a binary snapshot\n"
+    "  split DATA OUT_DIR     write one dataset folder per root (province) of DATA\n"
     "  compute DATA --period P[,P...] [options]\n"
     "                         compute indicators into the spec's output table\n"
     "  catalogue [--lang vi|en] [--catalogue FILE]\n"
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
     if (command == "generate") return safeguard::cli::run_generate(sub_argc, sub_argv);
     if (command == "validate") return safeguard::cli::run_validate(sub_argc, sub_argv);
     if (command == "snapshot") return safeguard::cli::run_snapshot(sub_argc, sub_argv);
+    if (command == "split") return safeguard::cli::run_split(sub_argc, sub_argv);
     if (command == "compute") return safeguard::cli::run_compute(sub_argc, sub_argv);
     if (command == "catalogue") return safeguard::cli::run_catalogue(sub_argc, sub_argv);
     if (command == "check-catalogue")

@@ -135,7 +135,8 @@ class Catalogue:
     def __repr__(self) -> str:
         codes = self.codes
         shown = ", ".join(codes[:6]) + (", ..." if len(codes) > 6 else "")
-        return f"<safeguard.Catalogue: {len(codes)} indicators ({shown})>"
+        noun = "indicator" if len(codes) == 1 else "indicators"
+        return f"<safeguard.Catalogue: {len(codes)} {noun} ({shown})>"
 
     def _repr_html_(self) -> str:
         return (f"<p>safeguard.Catalogue: {len(self)} indicators</p>"
@@ -162,7 +163,8 @@ def parse_period_list(text: str, reference_date: Any = None) -> List[Any]:
     Raises:
         PeriodError: an item is not a period; ``id`` and ``expected`` say which and why.
     """
-    return _safeguard.parse_period_list(text, _today() if reference_date is None else reference_date)
+    reference = _today() if reference_date is None else reference_date
+    return _safeguard.parse_period_list(text, reference)
 
 
 def _names(value: Union[str, Iterable[str], None]) -> List[str]:
@@ -221,13 +223,15 @@ def compute(
         raise TypeError(f"catalogue must be a safeguard.Catalogue, not {type(catalogue).__name__}")
     request = _safeguard.ComputeRequest()
     request.periods = _periods(periods, reference_date)
-    request.levels = [int(levels)] if isinstance(levels, (int, np.integer)) else [int(x) for x in levels]
+    if isinstance(levels, (int, np.integer)):
+        levels = [levels]
+    request.levels = [int(level) for level in levels]
     request.by = _names(by)
     request.indicators = _names(indicators)
     request.age_bands = _age_bands(age_bands)
     request.honour_consent = bool(honour_consent)
     request.threads = int(threads)
-    return Result(_safeguard.compute(dataset.core, catalogue.core, request), catalogue)
+    return Result(_safeguard.compute(dataset._prepared_core(), catalogue.core, request), catalogue)
 
 
 class Result:

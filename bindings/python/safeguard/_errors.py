@@ -31,7 +31,8 @@ def _is_error(diagnostic: Any) -> bool:
 
 def _listing(headline: str, diagnostics: Sequence[Any]) -> str:
     # Errors first (they are why the call failed), then warnings, each in compiler style.
-    ordered = [d for d in diagnostics if _is_error(d)] + [d for d in diagnostics if not _is_error(d)]
+    errors = [d for d in diagnostics if _is_error(d)]
+    ordered = errors + [d for d in diagnostics if not _is_error(d)]
     return "\n".join([headline] + [str(d) for d in ordered])
 
 
@@ -68,8 +69,8 @@ class IndicatorError(SafeguardError, ValueError):
     Raised when a catalogue is read (:meth:`Catalogue.load`, :meth:`Catalogue.from_string`).
     The attributes locate the first error: ``indicator`` (its code), ``line`` and ``column``
     (1-based, in the catalogue text), ``expected`` (what would have been right) and ``caret``
-    (the offending line with a ``^`` under the spot). ``diagnostics`` holds every problem
-    found; ``str()`` lists them all.
+    (the offending line of the catalogue with a ``^`` under the spot; empty when the text is
+    not at hand). ``diagnostics`` holds every problem found; ``str()`` lists them all.
     """
 
     def __init__(
@@ -95,11 +96,10 @@ class IndicatorError(SafeguardError, ValueError):
             indicator = first.record_id if indicator is None else indicator
             line = first.line if line is None else line
             column = first.column if column is None else column
-            expected = first.expected if expected is None else expected
-            if caret is None and "\n" in first.value:
-                # An expression error: the value holds the message, then the expression's
-                # line and a caret under the spot.
-                caret = first.value.split("\n", 1)[1]
+            if expected is None:
+                # The first line says what was expected; an expression error adds the
+                # expression's own message and caret below it, which str() shows.
+                expected = first.expected.split("\n", 1)[0]
         self.indicator = indicator or ""
         self.line = line or 0
         self.column = column or 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import threading
 import warnings
 from typing import Any, Dict, Iterable, Optional, Union
 
@@ -22,10 +23,12 @@ class Dataset:
     :meth:`table` returns copies, and ``core`` exposes the columns as read-only numpy views.
     """
 
-    __slots__ = ("_core",)
+    __slots__ = ("_core", "_prepared", "_prepare_lock")
 
     def __init__(self, _core: Optional[Any] = None) -> None:
         self._core = _core if _core is not None else _safeguard.Dataset()
+        self._prepared: Optional[Any] = None
+        self._prepare_lock = threading.Lock()
 
     @property
     def core(self) -> Any:
@@ -33,6 +36,14 @@ class Dataset:
         views (codes as positions in their code list, dates as day numbers since 1970-01-01,
         references as row indices), for work that needs no copy."""
         return self._core
+
+    def _prepared_core(self) -> Any:
+        """The C++ prepared dataset (the indexes every computation needs), built on the first
+        compute and kept, so that later computes skip that work."""
+        with self._prepare_lock:
+            if self._prepared is None:
+                self._prepared = _safeguard.PreparedDataset(self._core)
+            return self._prepared
 
     # -- pandas ---------------------------------------------------------------------------------
 
@@ -85,8 +96,7 @@ class Dataset:
         options = _safeguard.LoadOptions()
         options.max_errors = max_errors
         options.threads = threads
-        core = _safeguard.Dataset()
-        report = _safeguard.try_load_tables(files, core, options)
+        report, core = _safeguard.try_load_tables(files, options)
         if not report.ok():
             raise LoadError(report.diagnostics)
         for diagnostic in report.diagnostics:
@@ -177,7 +187,8 @@ class Dataset:
             PeriodError: a period is not valid.
             SafeguardError: an unknown indicator or dimension, a level out of range.
 
-        Releases the GIL while it computes.
+        The indexes every computation needs are built on the first call and kept with the
+        dataset. Releases the GIL while it computes.
         """
         from ._engine import compute
 

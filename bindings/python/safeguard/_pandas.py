@@ -166,9 +166,8 @@ _NO_CODE = 255
 _NO_DAY = np.iinfo(np.int32).min
 _NS_PER_DAY = 86_400 * 1_000_000_000
 _NS_PER_MINUTE = 60 * 1_000_000_000
-# The days datetime64[ns] can hold: 1677-09-21 .. 2262-04-11.
+# The whole days datetime64[ns] can hold: 1677-09-22 .. 2262-04-10.
 _FIRST_DAY, _LAST_DAY = -106_751, 106_750
-_EPOCH = _datetime.date(1970, 1, 1)
 
 
 def has_time_column(column: str) -> str:
@@ -183,15 +182,6 @@ def code_lists() -> Dict[str, Any]:
 
 def _codes_of(list_name: str) -> List[str]:
     return [entry.code for entry in code_lists()[list_name]]
-
-
-def day_number(date: Any) -> int:
-    """Days since 1970-01-01 of a ``datetime.date`` (or an ISO string)."""
-    if isinstance(date, str):
-        date = _datetime.date.fromisoformat(date)
-    if isinstance(date, _datetime.datetime):
-        date = date.date()
-    return (date - _EPOCH).days
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,7 +202,7 @@ def _dates(days: np.ndarray, where: str, minutes: Optional[np.ndarray] = None) -
     if present.size and (present.min() < _FIRST_DAY or present.max() > _LAST_DAY):
         # The value is not shown: it may be a child's birth date.
         raise SafeguardError(
-            f"{where} holds a date outside 1677-09-21..2262-04-11, which pandas datetime64[ns] "
+            f"{where} holds a date outside 1677-09-22..2262-04-10, which pandas datetime64[ns] "
             "cannot represent"
         )
     ns = days * _NS_PER_DAY
@@ -245,7 +235,8 @@ def table_to_pandas(core: Any, name: str) -> pd.DataFrame:
             columns[column] = _strings(getattr(table, attribute))
         elif kind == "ref":
             if argument not in keys:
-                keys[argument] = _strings(getattr(getattr(core, argument), _KEY_ATTRIBUTE[argument]))
+                referenced = getattr(core, argument)
+                keys[argument] = _strings(getattr(referenced, _KEY_ATTRIBUTE[argument]))
             rows = np.asarray(getattr(table, attribute), dtype=np.intp)
             target = keys[argument]
             values = np.full(len(rows), None, dtype=object)
@@ -396,7 +387,8 @@ def _unique_labels(codes: Sequence[str], labels: Sequence[str]) -> List[str]:
     seen: Dict[str, int] = {}
     for label in labels:
         seen[label] = seen.get(label, 0) + 1
-    return [label if seen[label] == 1 else f"{label} ({code})" for code, label in zip(codes, labels)]
+    return [label if seen[label] == 1 else f"{label} ({code})"
+            for code, label in zip(codes, labels)]
 
 
 def result_to_pandas(core: Any, catalogue: Any, labels: Optional[str] = None) -> pd.DataFrame:

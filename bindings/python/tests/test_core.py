@@ -57,7 +57,8 @@ def test_load_error_lists_every_diagnostic_compiler_style(small):
     assert len(error.errors) == 2
     text = str(error)
     assert text.splitlines()[0] == "load failed with 2 errors"
-    assert "children.csv:2:2: error SG121 [birth_date]: '2015-13-01'; expected a date YYYY-MM-DD" in text
+    assert ("children.csv:2:2: error SG121 [birth_date]: '2015-13-01'; "
+            "expected a date YYYY-MM-DD") in text
     assert "children.csv:4:3: error" in text and "[sex]: 'x'" in text
     for diagnostic in error.diagnostics:
         assert str(diagnostic) in text
@@ -84,3 +85,34 @@ def test_code_lists_carry_both_languages():
     with pytest.raises(IndexError):
         sex[3]
     assert repr(sex) == "<safeguard.CodeList sex: 3 codes>"
+
+
+def test_the_stub_matches_the_module():
+    import ast
+    from pathlib import Path
+
+    from safeguard import _safeguard
+
+    stub = Path(safeguard.__file__).with_name("_safeguard.pyi")
+    tree = ast.parse(stub.read_text(encoding="utf-8"))
+    declared = set()
+    for node in tree.body:
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
+            declared.add(node.name)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            declared.add(node.target.id)
+    declared.discard("DateLike")  # an alias of the stub itself
+    public = {name for name in dir(_safeguard) if not name.startswith("_")}
+    assert declared == public
+    # Every class's members too.
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            members = {n.name for n in node.body if isinstance(n, ast.FunctionDef)} | {
+                n.target.id for n in node.body
+                if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)}
+            actual = {m for m in dir(getattr(_safeguard, node.name)) if not m.startswith("_")}
+            if issubclass(getattr(_safeguard, node.name), int) or hasattr(
+                    getattr(_safeguard, node.name), "__members__"):
+                actual = set(getattr(_safeguard, node.name).__members__)
+            members = {m for m in members if not m.startswith("__")}
+            assert members == actual, node.name

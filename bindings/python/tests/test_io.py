@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import shutil
-import warnings
 
 import pandas as pd
 import pytest
@@ -52,6 +51,25 @@ def test_load_reports_every_bad_cell_with_line_and_column(tmp_path, generated_di
         ("children.csv", 3, birth + 1), ("children.csv", 10, birth + 1)]
     assert all(d.value == "2019-02-30" and d.expected == "a date YYYY-MM-DD" for d in bad)
     assert all(d.code == "SG121" and d.record_id for d in bad)
+
+
+def test_the_core_try_load_returns_the_report_with_its_warnings(tmp_path, small):
+    from safeguard import _safeguard
+
+    for name, frame in small.items():
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    (tmp_path / "childern.csv").write_text("child_id\n", encoding="utf-8")
+    report, core = _safeguard.try_load_dataset(str(tmp_path))
+    assert report.ok() and report.error_count() == 0 and report.warning_count() == 1
+    (warning,) = report.diagnostics
+    assert (warning.code, warning.file, warning.level) == (
+        "SG105", "childern.csv", safeguard.Severity.warning)
+    assert len(core.children) == 3
+    # safeguard.load, as io::load, keeps the data and drops the warning.
+    assert safeguard.load(tmp_path).rows["children"] == 3
+    report, core = _safeguard.try_load_dataset(str(tmp_path / "missing"))
+    assert not report.ok() and report.diagnostics[0].code == "SG100"
+    assert len(core.org_units) == 0
 
 
 # -- snapshots ------------------------------------------------------------------------------

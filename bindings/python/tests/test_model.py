@@ -80,7 +80,8 @@ def test_small_dataset_values(small):
     assert children["exit_date"].isna().all()
     cases = ds.table("cases")
     assert cases["concerns"].tolist() == ["physical_violence|neglect", "drowning"]
-    assert cases["reported_date"].tolist() == [pd.Timestamp("2024-03-01"), pd.Timestamp("2024-04-02")]
+    assert cases["reported_date"].tolist() == [pd.Timestamp("2024-03-01"),
+                                               pd.Timestamp("2024-04-02")]
     assert cases["reported_date_has_time"].tolist() == [True, False]
     assert cases["emergency_date"][0] == pd.Timestamp("2024-03-01 09:30")
     assert cases["emergency_date_has_time"].tolist() == [True, pd.NA]
@@ -137,3 +138,13 @@ def test_repr_and_html(dataset):
     assert "20,000 children" in text
     html = dataset._repr_html_()
     assert "<td>children</td><td style='text-align:right'>20,000</td>" in html
+
+
+def test_a_date_pandas_cannot_hold_is_an_error_without_the_date(small):
+    small["children"].loc[0, "birth_date"] = "1600-01-01"
+    ds = safeguard.Dataset.from_pandas(**small)
+    with pytest.raises(safeguard.SafeguardError,
+                       match="children.birth_date holds a date outside") as caught:
+        ds.table("children")
+    assert "1600" not in str(caught.value)
+    assert ds.table("cases")["reported_date"].notna().all()  # other tables still convert

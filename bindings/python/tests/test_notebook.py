@@ -3,7 +3,9 @@ top to bottom, headless, in a fresh python3 kernel."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import threading
 from pathlib import Path
 
 import nbclient
@@ -25,7 +27,14 @@ def test_the_walkthrough_notebook_runs(repo, monkeypatch):
     monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     client = nbclient.NotebookClient(notebook, kernel_name="python3", timeout=600,
                                      resources={"metadata": {"path": str(path.parent)}})
-    client.execute()  # raises CellExecutionError naming the cell when any cell fails
+    # Raises CellExecutionError naming the cell when any cell fails. asyncio.run closes its
+    # event loop (nbclient's synchronous execute() leaves one open).
+    asyncio.run(client.async_execute())
+    # jupyter_client's heartbeat thread closes its own event loop only when it ends; let it
+    # end now rather than at interpreter exit (a ResourceWarning there).
+    for thread in threading.enumerate():
+        if type(thread).__name__ == "HBChannel":
+            thread.join(timeout=30)
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert code_cells and all(cell.execution_count for cell in code_cells)
     for cell in code_cells:
