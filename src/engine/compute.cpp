@@ -128,8 +128,8 @@ struct side_job {
   bool count_like = true;
   // Reads the period only through its last day (no V{analytics_period_start}, no [days]).
   bool end_only = false;  // every aggregate is a count or sum: an empty cell reads as 0
-  std::vector<std::vector<double>> out_value;  // [period][slot * cells + cell]
-  std::vector<std::vector<std::uint8_t>> out_valid;
+  // [period]: the cells with a value, as (slot * cells + cell, value), sorted by key.
+  std::vector<std::vector<std::pair<std::int64_t, double>>> out;
 };
 
 struct group {
@@ -152,6 +152,7 @@ struct context {
   std::vector<dim_spec> dims;
   std::vector<std::int32_t> slot_offsets, slot_list;  // per unit: its slots
   std::vector<org_unit_index> slot_unit;
+  std::vector<std::int32_t> slot_of_unit;  // the slot of a unit at a requested level, or -1
   std::map<std::pair<table_id, std::string>, const sorted_dates*> sorted;
 
   context(const detail::prepared_state& p, const compute_request& r)
@@ -418,8 +419,7 @@ void run_task(const context& ctx, const group& g, std::vector<side_job>& jobs,
   auto reusable = [&](const side_job& job) { return same_end_as >= 0 && job.end_only; };
   if (std::all_of(g.jobs.begin(), g.jobs.end(), [&](std::size_t j) { return reusable(jobs[j]); })) {
     for (std::size_t j : g.jobs) {
-      jobs[j].out_value[period_index] = jobs[j].out_value[static_cast<std::size_t>(same_end_as)];
-      jobs[j].out_valid[period_index] = jobs[j].out_valid[static_cast<std::size_t>(same_end_as)];
+      jobs[j].out[period_index] = jobs[j].out[static_cast<std::size_t>(same_end_as)];
     }
     return;
   }
@@ -529,14 +529,15 @@ void run_task(const context& ctx, const group& g, std::vector<side_job>& jobs,
   std::vector<std::int32_t> selected_pos;
   std::vector<std::int32_t> units_of_rows;
   std::map<std::vector<int>, std::vector<std::int64_t>> cell_cache;
+  std::vector<std::size_t> combo_offsets;
+  std::vector<std::int64_t> combo_cells, local_cells;
   std::vector<std::int64_t> combos, next;
   value_batch batch;
 
   for (std::size_t job_index : g.jobs) {
     side_job& job = jobs[job_index];
     if (reusable(job)) {
-      job.out_value[period_index] = job.out_value[static_cast<std::size_t>(same_end_as)];
-      job.out_valid[period_index] = job.out_valid[static_cast<std::size_t>(same_end_as)];
+      job.out[period_index] = job.out[static_cast<std::size_t>(same_end_as)];
       continue;
     }
     // 2. The job's own condition.
@@ -587,12 +588,52 @@ void run_task(const context& ctx, const group& g, std::vector<side_job>& jobs,
       for (std::size_t i = 0; i < rows.size(); ++i) units_of_rows[i] = ctx.row_unit(g.table, rows[i]).value;
     }
 
-    // 3. Aggregates, first by (row unit, cell): a row touches one unit, and the units are
+    // 3. The cells of every selected row, in the full code space of the breakdown, then
+    // renumbered densely over the cells that occur (a breakdown by agency and topic has
+    // thousands of possible cells, of which a period touches a few).
+    std::vector<std::int64_t> strides(job.dims.size(), 1);
+    for (std::size_t di = job.dims.size(); di-- > 1;) strides[di - 1] = strides[di] * job.radix[di];
+    combo_offsets.assign(1, 0);
+    combo_cells.clear();
+    for (std::size_t i = 0; i < n_sel; ++i) {
+      const std::int32_t row = selected[i];
+      const std::size_t at = static_cast<std::size_t>(selected_pos[i]);
+      if (units_of_rows[at] >= 0) {
+        const day_number day = event ? placing_day[at] : end;
+        combos.assign(1, row_cells ? (*row_cells)[at] : 0);
+        for (std::size_t di = 0; !row_cells && di < job.dims.size(); ++di) {
+          const dim_spec& spec = ctx.dims[static_cast<std::size_t>(job.dims[di])];
+          const dim_value v = dimension_of_row(ctx, spec, g.table, row, day, end, at_end);
+          const std::int64_t stride = strides[di];
+          if (v.multi && v.set != 0) {
+            next.clear();
+            for (int bit = 0; bit < 64; ++bit)
+              if (v.set >> bit & 1U)
+                for (auto c : combos) next.push_back(c + bit * stride);
+            combos.swap(next);
+          } else {
+            const std::int64_t code = (v.multi || v.single < 0) ? spec.domain : v.single;
+            for (auto& c : combos) c += code * stride;
+          }
+        }
+        combo_cells.insert(combo_cells.end(), combos.begin(), combos.end());
+      }
+      combo_offsets.push_back(combo_cells.size());
+    }
+    local_cells.assign(combo_cells.begin(), combo_cells.end());
+    std::sort(local_cells.begin(), local_cells.end());
+    local_cells.erase(std::unique(local_cells.begin(), local_cells.end()), local_cells.end());
+    for (auto& c : combo_cells)
+      c = std::lower_bound(local_cells.begin(), local_cells.end(), c) - local_cells.begin();
+    const std::int64_t cells = std::max<std::int64_t>(1, static_cast<std::int64_t>(local_cells.size()));
+    if (local_cells.empty()) local_cells.push_back(0);
+
+    // Aggregates, first by (row unit, cell): a row touches one unit, and the units are
     // rolled up to their slots (every requested ancestor level) once at the end, so the
     // per-row work does not grow with the number of levels.
-    const std::size_t total = slots * static_cast<std::size_t>(job.cells);
+    const std::size_t total = slots * static_cast<std::size_t>(cells);
     const std::size_t units = d.org_units.size();
-    const std::size_t unit_total = units * static_cast<std::size_t>(job.cells);
+    const std::size_t unit_total = units * static_cast<std::size_t>(cells);
     const auto& terms = job.value.aggregates();
     std::vector<accumulator> acc(terms.size());   // by slot, filled by the roll-up
     std::vector<accumulator> uacc(terms.size());  // by unit
@@ -616,33 +657,14 @@ void run_task(const context& ctx, const group& g, std::vector<side_job>& jobs,
         terms[k].argument.evaluate(ec, selected.data(), n_sel, args[k]);
     }
     std::vector<std::uint8_t> unit_touched(unit_total, 0);
-    std::vector<std::int64_t> strides(job.dims.size(), 1);
-    for (std::size_t di = job.dims.size(); di-- > 1;) strides[di - 1] = strides[di] * job.radix[di];
 
     for (std::size_t i = 0; i < n_sel; ++i) {
-      const std::int32_t r = selected[i];
       const std::size_t pos = static_cast<std::size_t>(selected_pos[i]);
       const org_unit_index unit{units_of_rows[pos]};
       if (!unit.valid()) continue;
-      // Dimension cells of the row (several when a multi-valued dimension lists several codes).
-      const day_number day = event ? placing_day[pos] : end;
-      combos.assign(1, row_cells ? (*row_cells)[pos] : 0);
-      for (std::size_t di = 0; !row_cells && di < job.dims.size(); ++di) {
-        const dim_spec& spec = ctx.dims[static_cast<std::size_t>(job.dims[di])];
-        const dim_value v = dimension_of_row(ctx, spec, g.table, r, day, end, at_end);
-        const std::int64_t stride = strides[di];
-        if (v.multi && v.set != 0) {
-          next.clear();
-          for (int bit = 0; bit < 64; ++bit)
-            if (v.set >> bit & 1U)
-              for (auto c : combos) next.push_back(c + bit * stride);
-          combos.swap(next);
-        } else {
-          const std::int64_t code = (v.multi || v.single < 0) ? spec.domain : v.single;
-          for (auto& c : combos) c += code * stride;
-        }
-      }
-      const std::int64_t base = static_cast<std::int64_t>(unit.value) * job.cells;
+      combos.assign(combo_cells.begin() + static_cast<std::ptrdiff_t>(combo_offsets[i]),
+                    combo_cells.begin() + static_cast<std::ptrdiff_t>(combo_offsets[i + 1]));
+      const std::int64_t base = static_cast<std::int64_t>(unit.value) * cells;
       for (auto c : combos) unit_touched[static_cast<std::size_t>(base + c)] = 1;
       for (std::size_t k = 0; k < terms.size(); ++k) {
         accumulator& a = uacc[k];
@@ -651,7 +673,7 @@ void run_task(const context& ctx, const group& g, std::vector<side_job>& jobs,
           const org_unit_index reached = ctx.tree.ancestor_at_level(unit, terms[k].level);
           if (!reached.valid()) continue;
           for (auto c : combos)
-            a.pairs.emplace_back(static_cast<std::int64_t>(reached.value) * job.cells + c,
+            a.pairs.emplace_back(static_cast<std::int64_t>(reached.value) * cells + c,
                                  static_cast<double>(reached.value));
           continue;
         }
@@ -709,12 +731,12 @@ void run_task(const context& ctx, const group& g, std::vector<side_job>& jobs,
       const std::int32_t s0 = ctx.slot_offsets[u];
       const std::int32_t s1 = ctx.slot_offsets[u + 1];
       if (s0 == s1) continue;
-      for (std::int64_t c = 0; c < job.cells; ++c) {
-        const std::size_t from = u * static_cast<std::size_t>(job.cells) + static_cast<std::size_t>(c);
+      for (std::int64_t c = 0; c < cells; ++c) {
+        const std::size_t from = u * static_cast<std::size_t>(cells) + static_cast<std::size_t>(c);
         if (!unit_touched[from]) continue;
         for (std::int32_t s = s0; s < s1; ++s) {
           const std::size_t to = static_cast<std::size_t>(ctx.slot_list[static_cast<std::size_t>(s)]) *
-                                     static_cast<std::size_t>(job.cells) + static_cast<std::size_t>(c);
+                                     static_cast<std::size_t>(cells) + static_cast<std::size_t>(c);
           touched[to] = 1;
           for (std::size_t k = 0; k < terms.size(); ++k) {
             accumulator& a = acc[k];
@@ -743,10 +765,10 @@ void run_task(const context& ctx, const group& g, std::vector<side_job>& jobs,
       if (!needs_pairs(acc[k].kind)) continue;
       auto& out = acc[k].pairs;
       for (const auto& [key, x] : uacc[k].pairs) {
-        const std::size_t u = static_cast<std::size_t>(key / job.cells);
-        const std::int64_t c = key % job.cells;
+        const std::size_t u = static_cast<std::size_t>(key / cells);
+        const std::int64_t c = key % cells;
         for (std::int32_t s = ctx.slot_offsets[u]; s < ctx.slot_offsets[u + 1]; ++s) {
-          const std::int64_t to = static_cast<std::int64_t>(ctx.slot_list[static_cast<std::size_t>(s)]) * job.cells + c;
+          const std::int64_t to = static_cast<std::int64_t>(ctx.slot_list[static_cast<std::size_t>(s)]) * cells + c;
           out.emplace_back(to, x);
           touched[static_cast<std::size_t>(to)] = 1;
         }
@@ -814,10 +836,8 @@ void run_task(const context& ctx, const group& g, std::vector<side_job>& jobs,
         }
       }
     }
-    std::vector<double>& out = job.out_value[period_index];
-    std::vector<std::uint8_t>& out_valid = job.out_valid[period_index];
-    out.assign(total, 0.0);
-    out_valid.assign(total, 0);
+    auto& out = job.out[period_index];
+    out.clear();
     std::vector<double> values(terms.size());
     std::vector<std::uint8_t> valids(terms.size());
     for (std::size_t idx = 0; idx < total; ++idx) {
@@ -828,10 +848,13 @@ void run_task(const context& ctx, const group& g, std::vector<side_job>& jobs,
       }
       double v = 0;
       if (job.value.combine(values.data(), valids.data(), start, end, v)) {
-        out[idx] = v;
-        out_valid[idx] = 1;
+        // Back to the full code space: slot-major, cells ascending, so `out` stays sorted.
+        const std::int64_t slot = static_cast<std::int64_t>(idx) / cells;
+        const std::int64_t local = static_cast<std::int64_t>(idx) % cells;
+        out.emplace_back(slot * job.cells + local_cells[static_cast<std::size_t>(local)], v);
       }
     }
+
   }
 }
 
@@ -991,6 +1014,7 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
           slot_of[static_cast<std::size_t>(u.value)] = static_cast<std::int32_t>(ctx.slot_unit.size());
           ctx.slot_unit.push_back(u);
         }
+    ctx.slot_of_unit = slot_of;
     ctx.slot_offsets.assign(data.org_units.size() + 1, 0);
     for (std::size_t u = 0; u < data.org_units.size(); ++u) {
       ctx.slot_offsets[u] = static_cast<std::int32_t>(ctx.slot_list.size());
@@ -1059,8 +1083,7 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
                  j.value_text.find("analytics_period_start") == std::string::npos &&
                  j.where_text.find("[days]") == std::string::npos &&
                  j.value_text.find("[days]") == std::string::npos;
-    j.out_value.resize(request.periods.size());
-    j.out_valid.resize(request.periods.size());
+    j.out.resize(request.periods.size());
     jobs.push_back(std::move(j));
     job_by_key.emplace(key, jobs.size() - 1);
     return jobs.size() - 1;
@@ -1216,8 +1239,7 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     for (std::size_t pi = 0; pi < request.periods.size(); ++pi) {
       const period& per = request.periods[pi];
       rows.clear();
-      const auto& nv = num.out_value[pi];
-      const auto& nvalid = num.out_valid[pi];
+      const auto& numerators = num.out[pi];
       auto lookup_target = [&](std::size_t slot, std::int32_t agency_code, target_sum& out) {
         auto it = targets.find({plan.def->code, ctx.slot_unit[slot].value, per.start(), per.end(),
                                 agency_only ? agency_code : -2});
@@ -1243,36 +1265,52 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
           const dim_spec& spec = ctx.dims[static_cast<std::size_t>(den->dims[k])];
           cell = cell * den->radix[k] + (c < 0 ? spec.domain : c);
         }
-        const std::size_t idx = slot * static_cast<std::size_t>(den->cells) + static_cast<std::size_t>(cell);
-        if (!den->out_valid[pi][idx]) return false;
-        value = den->out_value[pi][idx];
+        const std::int64_t key = static_cast<std::int64_t>(slot) * den->cells + cell;
+        const auto& cells_of = den->out[pi];
+        auto it = std::lower_bound(cells_of.begin(), cells_of.end(), std::make_pair(key, -HUGE_VAL));
+        if (it == cells_of.end() || it->first != key) return false;
+        value = it->second;
         return true;
       };
-      for (std::size_t slot = 0; slot < slot_count(ctx); ++slot) {
-        for (std::int64_t cell = 0; cell < num.cells; ++cell) {
-          const std::size_t idx = slot * static_cast<std::size_t>(num.cells) + static_cast<std::size_t>(cell);
-          pending p;
-          p.slot = slot;
-          p.has_num = nvalid[idx] != 0;
-          p.num = p.has_num ? nv[idx] : 0.0;
-          decode(cell, p.codes);
-          p.has_target = false;
-          if (targets_apply) {
-            const std::int32_t agency_code = agency_only ? p.codes[static_cast<std::size_t>(plan.dims[0])] : -2;
-            if (!agency_only || agency_code >= 0) p.has_target = lookup_target(slot, agency_code, p.target);
-          }
-          if ((!p.has_num || p.num == 0) && !p.has_target) continue;
-          if (!p.has_num && num.count_like) {
-            p.has_num = true;
-            p.num = 0;
-          }
-          p.has_den = den && denominator_of(slot, p.codes, p.den);
-          if (den && !p.has_den && den->count_like) {
-            // A count over no rows is 0 (its value stays empty).
-            p.has_den = true;
-            p.den = 0;
-          }
-          rows.push_back(std::move(p));
+      auto add_row = [&](std::size_t slot, std::int64_t cell, bool has_num, double value) {
+        pending p;
+        p.slot = slot;
+        p.has_num = has_num;
+        p.num = has_num ? value : 0.0;
+        decode(cell, p.codes);
+        p.has_target = false;
+        if (targets_apply) {
+          const std::int32_t agency_code = agency_only ? p.codes[static_cast<std::size_t>(plan.dims[0])] : -2;
+          if (!agency_only || agency_code >= 0) p.has_target = lookup_target(slot, agency_code, p.target);
+        }
+        if ((!p.has_num || p.num == 0) && !p.has_target) return;
+        if (!p.has_num && num.count_like) {
+          p.has_num = true;
+          p.num = 0;
+        }
+        p.has_den = den && denominator_of(slot, p.codes, p.den);
+        if (den && !p.has_den && den->count_like) {
+          // A count over no rows is 0 (its value stays empty).
+          p.has_den = true;
+          p.den = 0;
+        }
+        rows.push_back(std::move(p));
+      };
+      for (const auto& [key, value] : numerators)
+        add_row(static_cast<std::size_t>(key / num.cells), key % num.cells, true, value);
+      // Cells with a target but no numerator are written too (with 0 for counts).
+      if (targets_apply) {
+        for (const auto& [key, sum] : targets) {
+          const auto& [code, unit, first, last, agency] = key;
+          if (code != plan.def->code || first != per.start() || last != per.end()) continue;
+          if (agency_only ? agency < 0 : agency != -2) continue;
+          const std::int32_t slot = ctx.slot_of_unit[static_cast<std::size_t>(unit)];
+          if (slot < 0) continue;
+          const std::int64_t cell = agency_only ? agency : 0;
+          const std::int64_t full = static_cast<std::int64_t>(slot) * num.cells + cell;
+          auto it = std::lower_bound(numerators.begin(), numerators.end(), std::make_pair(full, -HUGE_VAL));
+          if (it != numerators.end() && it->first == full) continue;
+          add_row(static_cast<std::size_t>(slot), cell, false, 0.0);
         }
       }
       std::sort(rows.begin(), rows.end(), [&](const pending& a, const pending& b) {
