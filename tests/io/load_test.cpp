@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "safeguard/model/views.hpp"
@@ -294,6 +295,27 @@ TEST(LoadDataset, ViewsReadTheLoadedRows) {
   EXPECT_EQ(plans(ds)[0].agency().code(), "dolisa");
   EXPECT_TRUE(circumstances(ds)[0].active_at(day("2024-06-30")));
   EXPECT_FALSE(circumstances(ds)[1].active_at(day("2023-12-31")));
+}
+
+TEST(LoadDataset, ReportsProgressOnTheCallingThreadUpToTheTotal) {
+  files f = base_files();
+  std::size_t total = 0;
+  for (const auto& [name, content] : f) total += content.size();
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> calls;
+  const std::thread::id caller = std::this_thread::get_id();
+  bool other_thread = false;
+  load_options o;
+  o.threads = 2;
+  o.progress = [&](std::string_view what, std::uint64_t done, std::uint64_t all) {
+    EXPECT_EQ(what, "loading");
+    other_thread = other_thread || std::this_thread::get_id() != caller;
+    calls.emplace_back(done, all);
+  };
+  ASSERT_TRUE(load_files(f, o).ok());
+  ASSERT_FALSE(calls.empty());
+  EXPECT_FALSE(other_thread);
+  EXPECT_EQ(calls.back().first, total);
+  EXPECT_EQ(calls.back().second, total);
 }
 
 TEST(LoadDataset, OnlyOrgUnitsIsRequired) {
@@ -718,7 +740,8 @@ TEST(LoadErrors, ValuesAreShortenedTo80Bytes) {
   // Cut on a character boundary: 'ộ' is three bytes.
   std::string vi;
   for (int i = 0; i < 40; ++i) vi += "ộ";
-  const diagnostic* v = find(with("holidays.csv", "date,name\n" + vi + ",x\n"), "SG121");
+  const load_report vr = with("holidays.csv", "date,name\n" + vi + ",x\n");
+  const diagnostic* v = find(vr, "SG121");
   ASSERT_NE(v, nullptr);
   EXPECT_LE(v->value.size(), 80u);
   EXPECT_EQ(v->value.substr(v->value.size() - 3), "...");
