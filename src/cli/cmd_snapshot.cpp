@@ -1,15 +1,16 @@
 // `safeguard snapshot DATA OUT_FILE`: loads a dataset (a folder, or an older snapshot) and
 // saves it as a binary snapshot (safeguard::io::save_snapshot), which later commands load
 // far faster than the CSV files.
-#include <sys/stat.h>
-
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <string_view>
 
 #include <fmt/core.h>
+#include <sys/stat.h>
 
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
@@ -108,8 +109,13 @@ int run_snapshot(int argc, char** argv) {
       return 1;
     }
   } else {
-    std::fprintf(stderr, "safeguard snapshot: '%s' is neither a dataset folder nor a snapshot file\n",
-                 data_path.c_str());
+    if (::stat(data_path.c_str(), &st) != 0)
+      std::fprintf(stderr, "safeguard snapshot: cannot read '%s': %s\n", data_path.c_str(),
+                   std::strerror(errno));
+    else
+      std::fprintf(stderr,
+                   "safeguard snapshot: '%s' is neither a dataset folder nor a snapshot file\n",
+                   data_path.c_str());
     return 1;
   }
 

@@ -1,10 +1,10 @@
 // `safeguard validate DATA`: load errors (exit 1), or the rows loaded, the load's warnings
 // and the data-quality findings of safeguard::io::validate (exit 0).
-#include <sys/stat.h>
-
+#include <cerrno>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <fmt/core.h>
+#include <sys/stat.h>
 
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
@@ -47,11 +48,16 @@ int usage_error(const std::string& message) {
 
 std::vector<std::pair<std::string_view, std::size_t>> table_rows(const dataset& d) {
   // In loading order (io::table_file_names()).
-  return {{"org_units.csv", d.org_units.size()},   {"agencies.csv", d.agencies.size()},
-          {"population.csv", d.population.size()}, {"children.csv", d.children.size()},
-          {"circumstances.csv", d.circumstances.size()}, {"cases.csv", d.cases.size()},
-          {"services.csv", d.services.size()},     {"activities.csv", d.activities.size()},
-          {"plans.csv", d.plans.size()},           {"targets.csv", d.targets.size()},
+  return {{"org_units.csv", d.org_units.size()},
+          {"agencies.csv", d.agencies.size()},
+          {"population.csv", d.population.size()},
+          {"children.csv", d.children.size()},
+          {"circumstances.csv", d.circumstances.size()},
+          {"cases.csv", d.cases.size()},
+          {"services.csv", d.services.size()},
+          {"activities.csv", d.activities.size()},
+          {"plans.csv", d.plans.size()},
+          {"targets.csv", d.targets.size()},
           {"holidays.csv", d.holidays.size()}};
 }
 
@@ -104,7 +110,8 @@ int run_validate(int argc, char** argv) {
       max_errors = static_cast<std::size_t>(n);
     } else if (name == "--as-of") {
       const auto d = parse_iso_date(value);
-      if (!d) return usage_error("--as-of expects a date YYYY-MM-DD, got '" + std::string(value) + "'");
+      if (!d)
+        return usage_error("--as-of expects a date YYYY-MM-DD, got '" + std::string(value) + "'");
       as_of = *d;
     } else {
       return usage_error("unknown option '" + std::string(name) + "'");
@@ -136,8 +143,14 @@ int run_validate(int argc, char** argv) {
       return 1;
     }
   } else {
-    std::fprintf(stderr, "safeguard validate: '%s' is neither a dataset folder nor a snapshot file\n",
-                 data_path.c_str());
+    struct stat st {};
+    if (::stat(data_path.c_str(), &st) != 0)
+      std::fprintf(stderr, "safeguard validate: cannot read '%s': %s\n", data_path.c_str(),
+                   std::strerror(errno));
+    else
+      std::fprintf(stderr,
+                   "safeguard validate: '%s' is neither a dataset folder nor a snapshot file\n",
+                   data_path.c_str());
     return 1;
   }
 

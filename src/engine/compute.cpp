@@ -595,7 +595,7 @@ void run_task(const context& ctx, const group& g, std::vector<side_job>& jobs,
     for (std::size_t di = job.dims.size(); di-- > 1;) strides[di - 1] = strides[di] * job.radix[di];
     combo_offsets.assign(1, 0);
     combo_cells.clear();
-    for (std::size_t i = 0; i < n_sel; ++i) {
+    for (std::size_t i = 0; i < n_sel && !job.dims.empty(); ++i) {
       const std::int32_t row = selected[i];
       const std::size_t at = static_cast<std::size_t>(selected_pos[i]);
       if (units_of_rows[at] >= 0) {
@@ -620,11 +620,17 @@ void run_task(const context& ctx, const group& g, std::vector<side_job>& jobs,
       }
       combo_offsets.push_back(combo_cells.size());
     }
-    local_cells.assign(combo_cells.begin(), combo_cells.end());
-    std::sort(local_cells.begin(), local_cells.end());
-    local_cells.erase(std::unique(local_cells.begin(), local_cells.end()), local_cells.end());
-    for (auto& c : combo_cells)
-      c = std::lower_bound(local_cells.begin(), local_cells.end(), c) - local_cells.begin();
+    constexpr std::int64_t dense_cells = 4096;  // small code spaces are used as they are
+    if (job.cells <= dense_cells) {
+      local_cells.resize(static_cast<std::size_t>(job.cells));
+      std::iota(local_cells.begin(), local_cells.end(), 0);
+    } else {
+      local_cells.assign(combo_cells.begin(), combo_cells.end());
+      std::sort(local_cells.begin(), local_cells.end());
+      local_cells.erase(std::unique(local_cells.begin(), local_cells.end()), local_cells.end());
+      for (auto& c : combo_cells)
+        c = std::lower_bound(local_cells.begin(), local_cells.end(), c) - local_cells.begin();
+    }
     const std::int64_t cells = std::max<std::int64_t>(1, static_cast<std::int64_t>(local_cells.size()));
     if (local_cells.empty()) local_cells.push_back(0);
 
@@ -662,8 +668,11 @@ void run_task(const context& ctx, const group& g, std::vector<side_job>& jobs,
       const std::size_t pos = static_cast<std::size_t>(selected_pos[i]);
       const org_unit_index unit{units_of_rows[pos]};
       if (!unit.valid()) continue;
-      combos.assign(combo_cells.begin() + static_cast<std::ptrdiff_t>(combo_offsets[i]),
-                    combo_cells.begin() + static_cast<std::ptrdiff_t>(combo_offsets[i + 1]));
+      if (job.dims.empty())
+        combos.assign(1, 0);
+      else
+        combos.assign(combo_cells.begin() + static_cast<std::ptrdiff_t>(combo_offsets[i]),
+                      combo_cells.begin() + static_cast<std::ptrdiff_t>(combo_offsets[i + 1]));
       const std::int64_t base = static_cast<std::int64_t>(unit.value) * cells;
       for (auto c : combos) unit_touched[static_cast<std::size_t>(base + c)] = 1;
       for (std::size_t k = 0; k < terms.size(); ++k) {

@@ -1,33 +1,37 @@
 // Binary snapshots. The file is a 32-byte header written here (magic, format version, byte
 // order, payload size, payload checksum) followed by the payload: a Boost.Serialization
-// binary archive (without Boost's own header) in which every column is one length and one block of raw bytes
-// (make_binary_object), so that loading is a checksum pass and a memcpy per column.
-// Saving streams through a buffer that hashes and counts as it writes, so memory does not
-// double; loading reads each column straight into its vector and hashes it on the way.
+// binary archive (without Boost's own header) in which every column is one block of raw
+// bytes (make_binary_object) after its table's row count, so that loading is a read and a
+// checksum update per column. Saving streams through a buffer that hashes and counts as it
+// writes, so memory does not double; loading reads each column straight into its vector,
+// hashing it on the way, and checks its values while they are still in the cache; a big
+// table's columns are allocated on a helper thread meanwhile (column_allocator).
 //
-// The list of columns is written once, in visit_dataset(), and walked by both the writer
-// and the reader: a column added to the dataset is added there (and the format version
-// raised).
+// The columns are listed once, in visit_dataset(), with what their values may be; the
+// writer, the pre-save check and the reader all walk that list. A column added to the
+// dataset is added there, and the format version raised.
 #include "safeguard/io/snapshot.hpp"
 
+#include <algorithm>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <exception>
 #include <fcntl.h>
-#include <sys/stat.h>
+#include <limits>
+#include <mutex>
+#include <streambuf>
+#include <thread>
+#include <type_traits>
 #include <unistd.h>
+#include <vector>
 
 #include <boost/archive/archive_exception.hpp>
 #include <boost/archive/binary_iarchive.hpp>
 #include <boost/archive/binary_oarchive.hpp>
 #include <boost/serialization/binary_object.hpp>
 #include <fmt/format.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <initializer_list>
-#include <limits>
-#include <streambuf>
-#include <type_traits>
-#include <vector>
+#include <sys/stat.h>
 
 #include "io/detail/snapshot_checksum.hpp"
 #include "safeguard/hierarchy/hierarchy.hpp"
@@ -89,120 +93,280 @@ void encode(const header& h, unsigned char (&out)[header_size]) {
 }
 
 // ---------------------------------------------------------------------------------------
-// The columns, in file order. `v` is a writer or a reader; `D` is `const dataset` or
-// `dataset`.
+// What a column's values may be: what a CSV load guarantees, so that nothing reading a
+// dataset from a snapshot indexes out of bounds. Each check folds a whole column into one
+// flag without a branch, so that the compiler vectorizes it.
+
+struct any_value {};     // every bit pattern (years, target values)
+struct date_value {};    // no_day or a day of the years 0 to 9999, as YYYY-MM-DD writes them
+struct minute_value {};  // no_minute or 0..1439
+struct flag_value {};    // no_flag, 0 or 1
+struct non_negative {};  // counts
+struct age_value {};     // population ages, 0..17
+// A row index into a table of `rows` rows; also -1 (missing) unless required.
+struct row_of {
+  std::size_t rows;
+  bool required;
+};
+// A position below `size` in a code list; also no_code unless required.
+struct code_of {
+  std::size_t size;
+  bool required;
+};
+// A set of codes of a list.
+struct codes_of {
+  std::size_t size;
+};
+// A position in a dictionary, or dictionary::no_entry.
+struct entry_of {
+  const dictionary& dict;
+};
+
+template <class T>
+bool all_valid(const std::vector<T>&, any_value) {
+  return true;
+}
+
+bool all_valid(const std::vector<day_number>& col, date_value) {
+  constexpr auto first = static_cast<std::uint32_t>(to_day_number({0, 1, 1}));
+  constexpr std::uint32_t span = static_cast<std::uint32_t>(to_day_number({9999, 12, 31})) - first;
+  unsigned bad = 0;
+  for (const day_number d : col)
+    bad |= (d != no_day) & (static_cast<std::uint32_t>(d) - first > span);
+  return bad == 0;
+}
+
+bool all_valid(const std::vector<minute_of_day>& col, minute_value) {
+  unsigned bad = 0;
+  for (const minute_of_day m : col) bad |= static_cast<std::uint16_t>(m + 1) > 24 * 60;
+  return bad == 0;
+}
+
+bool all_valid(const std::vector<flag>& col, flag_value) {
+  unsigned bad = 0;
+  for (const flag f : col) bad |= static_cast<std::uint8_t>(f + 1) > 2;
+  return bad == 0;
+}
+
+bool all_valid(const std::vector<std::int64_t>& col, non_negative) {
+  unsigned bad = 0;
+  for (const std::int64_t v : col) bad |= v < 0;
+  return bad == 0;
+}
+
+bool all_valid(const std::vector<std::uint8_t>& col, age_value) {
+  unsigned bad = 0;
+  for (const std::uint8_t a : col) bad |= a > 17;
+  return bad == 0;
+}
+
+template <class Tag>
+bool all_valid(const std::vector<row_index<Tag>>& col, row_of r) {
+  // Shifted by one when -1 is allowed, so that one unsigned comparison covers both ends.
+  const std::uint32_t shift = r.required ? 0 : 1;
+  const std::uint32_t limit =
+      static_cast<std::uint32_t>(std::min<std::size_t>(r.rows, 0x7FFFFFFF)) + shift;
+  unsigned bad = 0;
+  for (const row_index<Tag> i : col) bad |= static_cast<std::uint32_t>(i.value) + shift >= limit;
+  return bad == 0;
+}
+
+bool all_valid(const std::vector<code>& col, code_of r) {
+  const auto size = static_cast<unsigned>(r.size);
+  unsigned bad = 0;
+  if (r.required) {
+    for (const code c : col) bad |= c >= size;
+  } else {
+    for (const code c : col) bad |= static_cast<code>(c + 1) > size;  // no_code wraps to 0
+  }
+  return bad == 0;
+}
+
+bool all_valid(const std::vector<code_set>& col, codes_of r) {
+  const code_set allowed =
+      r.size >= 32 ? ~code_set{0} : static_cast<code_set>((code_set{1} << r.size) - 1);
+  code_set all = 0;
+  for (const code_set x : col) all |= x;
+  return (all & ~allowed) == 0;
+}
+
+bool all_valid(const std::vector<std::int32_t>& col, entry_of r) {
+  const auto limit =
+      static_cast<std::uint32_t>(std::min<std::size_t>(r.dict.values.size(), 0x7FFFFFFF));
+  unsigned bad = 0;
+  for (const std::int32_t e : col) bad |= static_cast<std::uint32_t>(e) + 1 > limit;
+  return bad == 0;
+}
+
+code_of optional(const code_list& list) { return {list.size(), false}; }
+code_of required(const code_list& list) { return {list.size(), true}; }
+codes_of set_of(const code_list& list) { return {list.size()}; }
+template <class Table>
+row_of optional(const Table& t) {
+  return {t.size(), false};
+}
+template <class Table>
+row_of required(const Table& t) {
+  return {t.size(), true};
+}
+
+bool is_tree(const org_unit_table& units) {
+  try {
+    const hierarchy tree(units);
+    return true;
+  } catch (const error&) {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The columns, in file order, each with what its values may be. `v` is the writer, the
+// pre-save check or the reader; `D` is `const dataset` or `dataset`. Every table a column
+// refers to, and every dictionary, comes before it, so the reader can check a column as
+// soon as it is read.
 
 template <class V, class D>
 void visit_dataset(V& v, D& d) {
-  v.table(1, "org_units.csv", d.org_units.code);
-  v.strings(d.org_units.code);
-  v.strings(d.org_units.name);
-  v.column(d.org_units.parent);
-  v.column(d.org_units.kind);
+  const char* file = "org_units.csv";
+  auto& ou = d.org_units;
+  v.table(1, file, ou.code, [&](auto& w) {
+    w.strings(ou.code, "code");
+    w.strings(ou.name, "name");
+    w.column(ou.parent, "parent", optional(ou));
+    w.column(ou.kind, "kind", optional(codes::org_unit_kind()));
+    w.check([&] { return is_tree(ou); }, "parent");
+  });
 
-  v.table(2, "population.csv", d.population.org_unit);
-  v.column(d.population.org_unit);
-  v.column(d.population.year);
-  v.column(d.population.sex);
-  v.column(d.population.age);
-  v.column(d.population.count);
+  // population.csv holds f and m only: the positions before u (the code list only grows at
+  // its end).
+  auto& po = d.population;
+  v.table(2, "population.csv", po.org_unit, [&](auto& w) {
+    w.column(po.org_unit, "org_unit", required(ou));
+    w.column(po.year, "year", any_value{});
+    w.column(po.sex, "sex", code_of{*codes::sex().find("u"), true});
+    w.column(po.age, "age", age_value{});
+    w.column(po.count, "count", non_negative{});
+  });
 
-  v.table(3, "agencies.csv", d.agencies.code);
-  v.strings(d.agencies.code);
-  v.strings(d.agencies.name);
-  v.column(d.agencies.kind);
-  v.column(d.agencies.org_unit);
+  auto& ag = d.agencies;
+  v.table(3, "agencies.csv", ag.code, [&](auto& w) {
+    w.strings(ag.code, "code");
+    w.strings(ag.name, "name");
+    w.column(ag.kind, "kind", required(codes::agency_kind()));
+    w.column(ag.org_unit, "org_unit", required(ou));
+  });
 
-  v.table(4, "children.csv", d.children.id);
-  v.strings(d.children.id);
-  v.column(d.children.birth_date);
-  v.column(d.children.sex);
-  v.column(d.children.org_unit);
-  v.column(d.children.ethnicity);
-  v.dictionary(d.children.ethnicities);
-  v.column(d.children.disability);
-  v.column(d.children.registered_date);
-  v.column(d.children.exit_date);
-  v.column(d.children.exit_reason);
+  auto& ch = d.children;
+  v.table(4, "children.csv", ch.id, [&](auto& w) {
+    w.strings(ch.id, "child_id");
+    w.column(ch.birth_date, "birth_date", date_value{});
+    w.column(ch.sex, "sex", required(codes::sex()));
+    w.column(ch.org_unit, "org_unit", required(ou));
+    w.dictionary(ch.ethnicities, "ethnicity");
+    w.column(ch.ethnicity, "ethnicity", entry_of{ch.ethnicities});
+    w.column(ch.disability, "disability", flag_value{});
+    w.column(ch.registered_date, "registered_date", date_value{});
+    w.column(ch.exit_date, "exit_date", date_value{});
+    w.column(ch.exit_reason, "exit_reason", optional(codes::exit_reason()));
+  });
 
-  v.table(5, "circumstances.csv", d.circumstances.child);
-  v.column(d.circumstances.child);
-  v.column(d.circumstances.circumstance);
-  v.column(d.circumstances.start_date);
-  v.column(d.circumstances.end_date);
+  auto& ci = d.circumstances;
+  v.table(5, "circumstances.csv", ci.child, [&](auto& w) {
+    w.column(ci.child, "child_id", required(ch));
+    w.column(ci.circumstance, "circumstance", required(codes::circumstance()));
+    w.column(ci.start_date, "start_date", date_value{});
+    w.column(ci.end_date, "end_date", date_value{});
+  });
 
-  v.table(6, "cases.csv", d.cases.id);
   auto& c = d.cases;
-  v.strings(c.id);
-  v.column(c.child);
-  v.column(c.reported_date);
-  v.column(c.reported_minute);
-  v.column(c.concerns);
-  v.column(c.org_unit);
-  v.column(c.lead_agency);
-  v.column(c.source);
-  v.column(c.setting);
-  v.column(c.perpetrator);
-  v.column(c.level);
-  v.column(c.risk);
-  v.column(c.outcome);
-  v.column(c.incident_date);
-  v.column(c.emergency_date);
-  v.column(c.emergency_minute);
-  v.column(c.assessed_date);
-  v.column(c.plan_date);
-  v.column(c.closed_date);
-  v.column(c.closure_reason);
-  v.column(c.consent_reporting);
+  v.table(6, "cases.csv", c.id, [&](auto& w) {
+    w.strings(c.id, "case_id");
+    w.column(c.child, "child_id", required(ch));
+    w.column(c.reported_date, "reported_date", date_value{});
+    w.column(c.reported_minute, "reported_date", minute_value{});
+    w.column(c.concerns, "concerns", set_of(codes::concern()));
+    w.column(c.org_unit, "org_unit", required(ou));
+    w.column(c.lead_agency, "lead_agency", optional(ag));
+    w.column(c.source, "source", optional(codes::source()));
+    w.column(c.setting, "setting", optional(codes::setting()));
+    w.column(c.perpetrator, "perpetrator", optional(codes::perpetrator()));
+    w.column(c.level, "level", optional(codes::protection_level()));
+    w.column(c.risk, "risk", optional(codes::risk()));
+    w.column(c.outcome, "outcome", optional(codes::outcome()));
+    w.column(c.incident_date, "incident_date", date_value{});
+    w.column(c.emergency_date, "emergency_date", date_value{});
+    w.column(c.emergency_minute, "emergency_date", minute_value{});
+    w.column(c.assessed_date, "assessed_date", date_value{});
+    w.column(c.plan_date, "plan_date", date_value{});
+    w.column(c.closed_date, "closed_date", date_value{});
+    w.column(c.closure_reason, "closure_reason", optional(codes::closure_reason()));
+    w.column(c.consent_reporting, "consent_reporting", flag_value{});
+  });
 
-  v.table(7, "services.csv", d.services.case_);
-  v.column(d.services.case_);
-  v.column(d.services.date);
-  v.column(d.services.service);
-  v.column(d.services.agency);
-  v.column(d.services.referred);
+  auto& se = d.services;
+  v.table(7, "services.csv", se.case_, [&](auto& w) {
+    w.column(se.case_, "case_id", required(c));
+    w.column(se.date, "date", date_value{});
+    w.column(se.service, "service", required(codes::service()));
+    w.column(se.agency, "agency", optional(ag));
+    w.column(se.referred, "referred", flag_value{});
+  });
 
-  v.table(8, "activities.csv", d.activities.id);
-  auto& a = d.activities;
-  v.strings(a.id);
-  v.column(a.agency);
-  v.column(a.kind);
-  v.column(a.start_date);
-  v.column(a.end_date);
-  v.column(a.org_unit);
-  v.column(a.topics);
-  v.column(a.audiences);
-  v.column(a.sessions);
-  v.column(a.participants);
-  v.column(a.child_participants);
-  v.column(a.quantity);
-  v.column(a.programme);
-  v.dictionary(a.programmes);
+  auto& ac = d.activities;
+  v.table(8, "activities.csv", ac.id, [&](auto& w) {
+    w.strings(ac.id, "activity_id");
+    w.column(ac.agency, "agency", required(ag));
+    w.column(ac.kind, "kind", required(codes::activity_kind()));
+    w.column(ac.start_date, "start_date", date_value{});
+    w.column(ac.end_date, "end_date", date_value{});
+    w.column(ac.org_unit, "org_unit", required(ou));
+    w.column(ac.topics, "topics", set_of(codes::topic()));
+    w.column(ac.audiences, "audiences", set_of(codes::audience()));
+    w.column(ac.sessions, "sessions", non_negative{});
+    w.column(ac.participants, "participants", non_negative{});
+    w.column(ac.child_participants, "child_participants", non_negative{});
+    w.check(
+        [&] {
+          unsigned bad = 0;
+          for (std::size_t i = 0; i < ac.participants.size(); ++i)
+            bad |= ac.child_participants[i] > ac.participants[i];
+          return bad == 0;
+        },
+        "child_participants");
+    w.column(ac.quantity, "quantity", non_negative{});
+    w.dictionary(ac.programmes, "programme");
+    w.column(ac.programme, "programme", entry_of{ac.programmes});
+  });
 
-  v.table(9, "plans.csv", d.plans.id);
-  v.strings(d.plans.id);
-  v.column(d.plans.agency);
-  v.strings(d.plans.title);
-  v.column(d.plans.start_date);
-  v.column(d.plans.end_date);
-  v.column(d.plans.org_unit);
-  v.column(d.plans.programme);
-  v.dictionary(d.plans.programmes);
+  auto& pl = d.plans;
+  v.table(9, "plans.csv", pl.id, [&](auto& w) {
+    w.strings(pl.id, "plan_id");
+    w.column(pl.agency, "agency", required(ag));
+    w.strings(pl.title, "title");
+    w.column(pl.start_date, "start_date", date_value{});
+    w.column(pl.end_date, "end_date", date_value{});
+    w.column(pl.org_unit, "org_unit", required(ou));
+    w.dictionary(pl.programmes, "programme");
+    w.column(pl.programme, "programme", entry_of{pl.programmes});
+  });
 
-  v.table(10, "targets.csv", d.targets.plan);
   auto& t = d.targets;
-  v.column(t.plan);
-  v.strings(t.indicator);
-  v.column(t.value);
-  v.column(t.direction);
-  v.column(t.org_unit);
-  v.strings(t.period);
-  v.column(t.period_start);
-  v.column(t.period_end);
+  v.table(10, "targets.csv", t.plan, [&](auto& w) {
+    w.column(t.plan, "plan_id", required(pl));
+    w.strings(t.indicator, "indicator");
+    w.column(t.value, "value", any_value{});
+    w.column(t.direction, "direction", required(codes::direction()));
+    w.column(t.org_unit, "org_unit", required(ou));
+    w.strings(t.period, "period");
+    w.column(t.period_start, "period", date_value{});
+    w.column(t.period_end, "period", date_value{});
+  });
 
-  v.table(11, "holidays.csv", d.holidays.date);
-  v.column(d.holidays.date);
-  v.strings(d.holidays.name);
+  auto& h = d.holidays;
+  v.table(11, "holidays.csv", h.date, [&](auto& w) {
+    w.column(h.date, "date", date_value{});
+    w.strings(h.name, "name");
+  });
 }
 
 template <class T>
@@ -216,8 +380,33 @@ std::size_t rows_of(const std::vector<T>& c) {
   return c.size();
 }
 
+bool offsets_ok(const string_column& c) {
+  const std::vector<std::uint64_t>& o = c.offsets();
+  if (o.empty() || o.front() != 0 || o.back() != c.bytes().size()) return false;
+  unsigned bad = 0;
+  for (std::size_t i = 1; i < o.size(); ++i) bad |= o[i] < o[i - 1];
+  return bad == 0;
+}
+
 // ---------------------------------------------------------------------------------------
 // Writing.
+
+// Writes `n` bytes at `offset`; false with errno set when it cannot.
+bool write_fully(int fd, const void* data, std::size_t n, off_t offset) {
+  const auto* p = static_cast<const char*>(data);
+  while (n > 0) {
+    const ssize_t w = ::pwrite(fd, p, n, offset);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      if (w == 0) errno = EIO;
+      return false;
+    }
+    p += w;
+    n -= static_cast<std::size_t>(w);
+    offset += w;
+  }
+  return true;
+}
 
 // Buffers writes to a file descriptor, hashing and counting every byte that goes through.
 class hashing_file_buf : public std::streambuf {
@@ -228,13 +417,15 @@ class hashing_file_buf : public std::streambuf {
 
   /// Writes out what is buffered; false (errno set) on a write error.
   bool flush() {
-    const std::size_t n = static_cast<std::size_t>(pptr() - pbase());
+    const auto n = static_cast<std::size_t>(pptr() - pbase());
     setp(buffer_.data(), buffer_.data() + buffer_.size());
     return n == 0 || emit(buffer_.data(), n);
   }
   std::uint64_t bytes() const noexcept { return bytes_; }
   std::uint64_t checksum() const noexcept { return sum_.value(); }
   bool failed() const noexcept { return failed_; }
+  /// The errno of the failed write.
+  int error_code() const noexcept { return error_; }
 
  protected:
   int_type overflow(int_type ch) override {
@@ -269,7 +460,7 @@ class hashing_file_buf : public std::streambuf {
       const ssize_t w = ::write(fd_, p, std::min<std::size_t>(n, std::size_t{1} << 30));
       if (w < 0 && errno == EINTR) continue;
       if (w <= 0) {
-        if (w == 0) errno = EIO;
+        error_ = w == 0 ? EIO : errno;
         failed_ = true;
         return false;
       }
@@ -284,35 +475,40 @@ class hashing_file_buf : public std::streambuf {
   snapshot_checksum sum_;
   std::uint64_t bytes_ = 0;
   bool failed_ = false;
+  int error_ = 0;
 };
 
 class writer {
  public:
   explicit writer(boost::archive::binary_oarchive& ar) : ar_(ar) {}
 
-  template <class Column>
-  void table(std::uint64_t id, const char*, const Column& first) {
+  template <class Column, class Columns>
+  void table(std::uint64_t id, const char*, const Column& first, const Columns& columns) {
     const std::uint64_t rows = rows_of(first);
     ar_ << id;
     ar_ << rows;
+    columns(*this);
   }
 
-  template <class T>
-  void column(const std::vector<T>& v) {
+  template <class T, class Rule>
+  void column(const std::vector<T>& v, const char*, const Rule&) {
     check_pod<T>();
     raw(v.data(), v.size() * sizeof(T));
   }
 
-  void strings(const string_column& c) {
+  void strings(const string_column& c, const char*) {
     raw(c.offsets().data(), c.offsets().size() * sizeof(std::uint64_t));
     bytes(c.bytes());
   }
 
-  void dictionary(const safeguard::dictionary& d) {
+  void dictionary(const safeguard::dictionary& d, const char*) {
     const std::uint64_t n = d.values.size();
     ar_ << n;
     for (const std::string& s : d.values) bytes(s);
   }
+
+  template <class Check>
+  void check(const Check&, const char*) {}
 
  private:
   void bytes(const std::string& s) {
@@ -327,33 +523,40 @@ class writer {
   boost::archive::binary_oarchive& ar_;
 };
 
-// Before anything else reads a dataset's columns by row: every column of a table as long as
-// the table (a string column's offsets well formed), which a hand-built dataset may break.
-class length_checker {
+// What load_snapshot would refuse is refused before anything is written: every column of a
+// table as long as the table, text offsets well formed, values as a load makes them.
+class save_checker {
  public:
-  template <class Column>
-  void table(std::uint64_t, const char* file, const Column& first) {
+  template <class Column, class Columns>
+  void table(std::uint64_t, const char* file, const Column& first, const Columns& columns) {
     file_ = file;
     rows_ = rows_of(first);
+    columns(*this);
   }
-  template <class T>
-  void column(const std::vector<T>& v) const {
-    check(v.size());
+  template <class T, class Rule>
+  void column(const std::vector<T>& v, const char* name, const Rule& rule) const {
+    if (v.size() != rows_)
+      throw error(fmt::format("save_snapshot: the columns of {} have different lengths ({} and {})",
+                              file_, rows_, v.size()));
+    if (!all_valid(v, rule)) fail(name);
   }
-  void strings(const string_column& c) const {
-    const auto& o = c.offsets();
-    if (o.empty() || o.front() != 0 || o.back() != c.bytes().size() ||
-        !std::is_sorted(o.begin(), o.end()))
-      throw error(fmt::format("save_snapshot: a text column of {} has bad offsets", file_));
-    check(c.size());
+  void strings(const string_column& c, const char* name) const {
+    if (!offsets_ok(c))
+      throw error(
+          fmt::format("save_snapshot: the text column {} of {} has bad offsets", name, file_));
+    if (c.size() != rows_)
+      throw error(fmt::format("save_snapshot: the columns of {} have different lengths ({} and {})",
+                              file_, rows_, c.size()));
   }
-  void dictionary(const safeguard::dictionary&) const {}
+  void dictionary(const safeguard::dictionary&, const char*) const {}
+  template <class Check>
+  void check(const Check& ok, const char* name) const {
+    if (!ok()) fail(name);
+  }
 
  private:
-  void check(std::size_t n) const {
-    if (n != rows_)
-      throw error(fmt::format("save_snapshot: the columns of {} have different lengths ({} and {})",
-                              file_, rows_, n));
+  [[noreturn]] void fail(const char* name) const {
+    throw error(fmt::format("save_snapshot: {} holds an impossible value in {}", file_, name));
   }
   const char* file_ = "";
   std::size_t rows_ = 0;
@@ -460,46 +663,171 @@ class payload_source : public std::streambuf {
   snapshot_checksum sum_;
 };
 
+// Sizes a big table's columns on a helper thread while the reader fills those already
+// sized: allocating and first touching fresh memory (page faults) costs about as much as
+// reading the file, and the two overlap. Column k is handed over once `ready` passes k. The
+// helper allocates at most the bytes left in the file, summed over the table's columns, so a
+// damaged row count cannot turn into a huge allocation.
+class column_allocator {
+ public:
+  column_allocator(std::uint64_t rows, std::uint64_t budget) : rows_(rows), budget_(budget) {}
+
+  // The helper's side, as a visitor of the table's columns.
+  template <class T, class Rule>
+  void column(std::vector<T>& v, const char*, const Rule&) {
+    step(sizeof(T) * rows_, [&] { v.resize(static_cast<std::size_t>(rows_)); });
+  }
+  void strings(string_column& c, const char*) {
+    step(sizeof(std::uint64_t) * (rows_ + 1),
+         [&] { c.mutable_offsets().resize(static_cast<std::size_t>(rows_ + 1)); });
+  }
+  void dictionary(safeguard::dictionary&, const char*) {}
+  template <class Check>
+  void check(const Check&, const char*) {}
+
+  // Runs the helper over `columns`; records a failure instead of throwing.
+  template <class Columns>
+  void run(const Columns& columns) {
+    try {
+      columns(*this);
+    } catch (...) {
+      fail(std::current_exception());
+    }
+  }
+
+  // The reader's side: blocks until column `index` is sized; throws what stopped the helper.
+  void wait(std::size_t index) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    ready_changed_.wait(lock, [&] { return ready_ > index || failed_; });
+    if (ready_ > index) return;
+    if (error_) std::rethrow_exception(error_);
+    throw corrupt("a table runs past the end of the file");
+  }
+  // Stops the helper at its next column (the reader gave up).
+  void cancel() {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    cancelled_ = true;
+  }
+
+ private:
+  template <class Resize>
+  void step(std::uint64_t bytes, const Resize& resize) {
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      if (cancelled_ || failed_) return;
+    }
+    if (bytes > budget_ || rows_ > budget_) {
+      fail(nullptr);
+      return;
+    }
+    budget_ -= bytes;
+    resize();
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      ++ready_;
+    }
+    ready_changed_.notify_one();
+  }
+  void fail(std::exception_ptr e) {
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      failed_ = true;
+      error_ = std::move(e);
+    }
+    ready_changed_.notify_one();
+  }
+
+  std::uint64_t rows_;
+  std::uint64_t budget_;
+  std::mutex mutex_;
+  std::condition_variable ready_changed_;
+  std::size_t ready_ = 0;
+  bool failed_ = false;
+  bool cancelled_ = false;
+  std::exception_ptr error_;
+};
+
 class reader {
  public:
   reader(boost::archive::binary_iarchive& ar, const payload_source& source)
       : ar_(ar), source_(source) {}
 
-  template <class Column>
-  void table(std::uint64_t id, const char* file, const Column&) {
+  template <class Column, class Columns>
+  void table(std::uint64_t id, const char* file, const Column&, const Columns& columns) {
     file_ = file;
     if (u64() != id) throw corrupt(fmt::format("the table {} is not where expected", file));
     rows_ = u64();
     if (rows_ > static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max()))
       throw corrupt(fmt::format("{} claims {} rows", file, rows_));
+    if (rows_ < parallel_rows) {
+      columns(*this);
+      return;
+    }
+    column_allocator allocator(rows_, source_.remaining());
+    std::thread helper([&] { allocator.run(columns); });
+    // Whatever happens to the reader, the helper is stopped and joined before `allocator`
+    // and the columns it sizes go away.
+    struct joiner {
+      column_allocator& allocator;
+      std::thread& helper;
+      ~joiner() {
+        allocator.cancel();
+        helper.join();
+      }
+    } join{allocator, helper};
+    ahead_ = &allocator;
+    next_ = 0;
+    try {
+      columns(*this);
+    } catch (...) {
+      ahead_ = nullptr;
+      throw;
+    }
+    ahead_ = nullptr;
   }
 
-  template <class T>
-  void column(std::vector<T>& v) {
+  // Checked right after reading, while the column is still in the cache.
+  template <class T, class Rule>
+  void column(std::vector<T>& v, const char* name, const Rule& rule) {
     check_pod<T>();
-    v.resize(fits(rows_, sizeof(T)));
+    if (ahead_)
+      ahead_->wait(next_++);
+    else
+      v.resize(fits(rows_, sizeof(T)));
     raw(v.data(), v.size() * sizeof(T));
+    if (!all_valid(v, rule)) fail(name);
   }
 
-  void strings(string_column& c) {
+  void strings(string_column& c, const char* name) {
     std::vector<std::uint64_t>& offsets = c.mutable_offsets();
-    offsets.resize(fits(rows_ + 1, sizeof(std::uint64_t)));
+    if (ahead_)
+      ahead_->wait(next_++);
+    else
+      offsets.resize(fits(rows_ + 1, sizeof(std::uint64_t)));
     raw(offsets.data(), offsets.size() * sizeof(std::uint64_t));
     bytes(c.mutable_bytes());
-    const std::uint64_t* o = offsets.data();
-    if (o[0] != 0 || o[rows_] != c.bytes().size())
-      throw corrupt(fmt::format("a text column of {} has bad offsets", file_));
-    for (std::uint64_t i = 0; i < rows_; ++i)
-      if (o[i + 1] < o[i]) throw corrupt(fmt::format("a text column of {} has bad offsets", file_));
+    if (!offsets_ok(c))
+      throw corrupt(fmt::format("the text column {} of {} has bad offsets", name, file_));
   }
 
-  void dictionary(safeguard::dictionary& d) {
+  void dictionary(safeguard::dictionary& d, const char*) {
     // Each entry takes at least its 8-byte length.
     d.values.resize(fits(u64(), sizeof(std::uint64_t)));
     for (std::string& s : d.values) bytes(s);
   }
 
+  template <class Check>
+  void check(const Check& ok, const char* name) const {
+    if (!ok()) fail(name);
+  }
+
  private:
+  // Tables with fewer rows are sized on the reader's thread: a thread costs more than it saves.
+  static constexpr std::uint64_t parallel_rows = std::uint64_t{1} << 16;
+
+  [[noreturn]] void fail(const char* name) const {
+    throw corrupt(fmt::format("{} holds an impossible value in {}", file_, name));
+  }
   std::uint64_t u64() {
     std::uint64_t v = 0;
     ar_ >> v;
@@ -524,192 +852,8 @@ class reader {
   const payload_source& source_;
   const char* file_ = "";
   std::uint64_t rows_ = 0;
-};
-
-// The checks a CSV load makes on the shape of the data, for what a damaged (or forged) file
-// could break: references, codes and dictionary positions in range, so that nothing that
-// reads the dataset indexes out of bounds.
-class shape_checker {
- public:
-  explicit shape_checker(const dataset& d) : d_(d) {}
-
-  void run() {
-    const auto& u = d_.org_units;
-    const std::size_t units = u.size(), agencies = d_.agencies.size();
-    references(u.parent, units, "org_units.csv", "parent");
-    code_column(u.kind, codes::org_unit_kind(), "org_units.csv", "kind");
-    try {
-      const hierarchy tree(u);
-      (void)tree;
-    } catch (const error&) {
-      throw corrupt("org_units.csv: the parent column is not a tree");
-    }
-
-    const auto& p = d_.population;
-    references(p.org_unit, units, "population.csv", "org_unit", true);
-    // Population has f and m only, ages 0 to 17.
-    const code u_sex = *codes::sex().find("u");
-    const auto sexes = static_cast<unsigned>(codes::sex().size());
-    unsigned bad = 0;
-    for (std::size_t i = 0; i < p.size(); ++i)
-      bad |= (p.sex[i] >= sexes) | (p.sex[i] == u_sex) | (p.age[i] > 17) | (p.count[i] < 0);
-    check(bad == 0, "population.csv", "sex, age or count");
-
-    const auto& a = d_.agencies;
-    code_column(a.kind, codes::agency_kind(), "agencies.csv", "kind", true);
-    references(a.org_unit, units, "agencies.csv", "org_unit", true);
-
-    const auto& ch = d_.children;
-    dates(ch.birth_date, "children.csv", "birth_date");
-    code_column(ch.sex, codes::sex(), "children.csv", "sex", true);
-    references(ch.org_unit, units, "children.csv", "org_unit", true);
-    entries(ch.ethnicity, ch.ethnicities, "children.csv", "ethnicity");
-    flags(ch.disability, "children.csv", "disability");
-    dates(ch.registered_date, "children.csv", "registered_date");
-    dates(ch.exit_date, "children.csv", "exit_date");
-    code_column(ch.exit_reason, codes::exit_reason(), "children.csv", "exit_reason");
-
-    const auto& ci = d_.circumstances;
-    references(ci.child, ch.size(), "circumstances.csv", "child_id", true);
-    code_column(ci.circumstance, codes::circumstance(), "circumstances.csv", "circumstance", true);
-    dates(ci.start_date, "circumstances.csv", "start_date");
-    dates(ci.end_date, "circumstances.csv", "end_date");
-
-    const auto& c = d_.cases;
-    const char* cf = "cases.csv";
-    references(c.child, ch.size(), cf, "child_id", true);
-    dates(c.reported_date, cf, "reported_date");
-    minutes(c.reported_minute, cf, "reported_date");
-    set_column(c.concerns, codes::concern(), cf, "concerns");
-    references(c.org_unit, units, cf, "org_unit", true);
-    references(c.lead_agency, agencies, cf, "lead_agency");
-    code_column(c.source, codes::source(), cf, "source");
-    code_column(c.setting, codes::setting(), cf, "setting");
-    code_column(c.perpetrator, codes::perpetrator(), cf, "perpetrator");
-    code_column(c.level, codes::protection_level(), cf, "level");
-    code_column(c.risk, codes::risk(), cf, "risk");
-    code_column(c.outcome, codes::outcome(), cf, "outcome");
-    for (const auto* col : {&c.incident_date, &c.emergency_date, &c.assessed_date, &c.plan_date,
-                            &c.closed_date})
-      dates(*col, cf, "a date column");
-    minutes(c.emergency_minute, cf, "emergency_date");
-    code_column(c.closure_reason, codes::closure_reason(), cf, "closure_reason");
-    flags(c.consent_reporting, cf, "consent_reporting");
-
-    const auto& s = d_.services;
-    references(s.case_, c.size(), "services.csv", "case_id", true);
-    dates(s.date, "services.csv", "date");
-    code_column(s.service, codes::service(), "services.csv", "service", true);
-    references(s.agency, agencies, "services.csv", "agency");
-    flags(s.referred, "services.csv", "referred");
-
-    const auto& ac = d_.activities;
-    const char* af = "activities.csv";
-    references(ac.agency, agencies, af, "agency", true);
-    code_column(ac.kind, codes::activity_kind(), af, "kind", true);
-    dates(ac.start_date, af, "start_date");
-    dates(ac.end_date, af, "end_date");
-    references(ac.org_unit, units, af, "org_unit", true);
-    set_column(ac.topics, codes::topic(), af, "topics");
-    set_column(ac.audiences, codes::audience(), af, "audiences");
-    bad = 0;
-    for (std::size_t i = 0; i < ac.size(); ++i)
-      bad |= (ac.sessions[i] < 0) | (ac.participants[i] < 0) | (ac.child_participants[i] < 0) |
-             (ac.child_participants[i] > ac.participants[i]) | (ac.quantity[i] < 0);
-    check(bad == 0, af, "sessions, participants or quantity");
-    entries(ac.programme, ac.programmes, af, "programme");
-
-    const auto& pl = d_.plans;
-    references(pl.agency, agencies, "plans.csv", "agency", true);
-    dates(pl.start_date, "plans.csv", "start_date");
-    dates(pl.end_date, "plans.csv", "end_date");
-    references(pl.org_unit, units, "plans.csv", "org_unit", true);
-    entries(pl.programme, pl.programmes, "plans.csv", "programme");
-
-    const auto& t = d_.targets;
-    references(t.plan, pl.size(), "targets.csv", "plan_id", true);
-    code_column(t.direction, codes::direction(), "targets.csv", "direction", true);
-    references(t.org_unit, units, "targets.csv", "org_unit", true);
-    dates(t.period_start, "targets.csv", "period");
-    dates(t.period_end, "targets.csv", "period");
-
-    dates(d_.holidays.date, "holidays.csv", "date");
-  }
-
- private:
-  // Every check below folds its whole column into one flag without a branch, so that the
-  // compiler vectorizes it: these passes run on every load of a national snapshot.
-  static void check(bool ok, const char* file, const char* column) {
-    if (!ok) throw corrupt(fmt::format("{} holds an impossible value in {}", file, column));
-  }
-
-  // A row index below `size`, or also -1 (missing) unless required.
-  template <class Index>
-  static void references(const std::vector<Index>& col, std::size_t size, const char* file,
-                         const char* column, bool required = false) {
-    const std::uint32_t shift = required ? 0 : 1;
-    const auto limit = static_cast<std::uint32_t>(std::min<std::size_t>(size, 0x7FFFFFFF)) + shift;
-    unsigned bad = 0;
-    for (const Index i : col) bad |= static_cast<std::uint32_t>(i.value) + shift >= limit;
-    check(bad == 0, file, column);
-  }
-
-  // A position in `list`, or also no_code (0xFF) unless required.
-  static void code_column(const std::vector<code>& col, const code_list& list, const char* file,
-                          const char* column, bool required = false) {
-    const auto size = static_cast<unsigned>(list.size());
-    unsigned bad = 0;
-    if (required) {
-      for (const code c : col) bad |= c >= size;
-    } else {
-      for (const code c : col) bad |= static_cast<code>(c + 1) > size;  // no_code wraps to 0
-    }
-    check(bad == 0, file, column);
-  }
-
-  static void set_column(const std::vector<code_set>& col, const code_list& list,
-                         const char* file, const char* column) {
-    const code_set allowed =
-        list.size() >= 32 ? ~code_set{0} : static_cast<code_set>((code_set{1} << list.size()) - 1);
-    code_set all = 0;
-    for (const code_set x : col) all |= x;
-    check((all & ~allowed) == 0, file, column);
-  }
-
-  static void entries(const std::vector<std::int32_t>& col, const safeguard::dictionary& dict,
-                      const char* file, const char* column) {
-    const auto limit =
-        static_cast<std::uint32_t>(std::min<std::size_t>(dict.values.size(), 0x7FFFFFFF));
-    unsigned bad = 0;
-    for (const std::int32_t e : col) bad |= static_cast<std::uint32_t>(e) + 1 > limit;
-    check(bad == 0, file, column);
-  }
-
-  static void flags(const std::vector<flag>& col, const char* file, const char* column) {
-    unsigned bad = 0;
-    for (const flag f : col) bad |= static_cast<std::uint8_t>(f + 1) > 2;  // -1, 0 or 1
-    check(bad == 0, file, column);
-  }
-
-  static void minutes(const std::vector<minute_of_day>& col, const char* file,
-                      const char* column) {
-    unsigned bad = 0;
-    for (const minute_of_day m : col) bad |= static_cast<std::uint16_t>(m + 1) > 24 * 60;
-    check(bad == 0, file, column);
-  }
-
-  // no_day, or a day of the years 0 to 9999, as YYYY-MM-DD can write them.
-  static void dates(const std::vector<day_number>& col, const char* file, const char* column) {
-    constexpr auto first = static_cast<std::uint32_t>(to_day_number({0, 1, 1}));
-    constexpr std::uint32_t span =
-        static_cast<std::uint32_t>(to_day_number({9999, 12, 31})) - first;
-    unsigned bad = 0;
-    for (const day_number d : col)
-      bad |= (d != no_day) & (static_cast<std::uint32_t>(d) - first > span);
-    check(bad == 0, file, column);
-  }
-
-  const dataset& d_;
+  column_allocator* ahead_ = nullptr;
+  std::size_t next_ = 0;
 };
 
 std::string quoted(const std::string& path) { return "'" + path + "'"; }
@@ -724,45 +868,45 @@ struct file_handle {
 }  // namespace
 
 void save_snapshot(const dataset& data, const std::string& path) {
-  // What load_snapshot would refuse is refused here, before a file is written.
-  length_checker lengths;
-  visit_dataset(lengths, data);
-  try {
-    shape_checker(data).run();
-  } catch (const corrupt& e) {
-    throw error(std::string("save_snapshot: ") + e.what());
-  }
+  save_checker checker;
+  visit_dataset(checker, data);
 
   temp_file tmp;
   tmp.path = path + ".partial-" + std::to_string(::getpid());
   tmp.fd = ::open(tmp.path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (tmp.fd < 0)
     throw snapshot_error("cannot write snapshot " + quoted(path) + ": " + system_reason());
-  const auto fail = [&]() -> snapshot_error {
-    return snapshot_error("cannot write snapshot " + quoted(path) + ": " + system_reason());
+  const auto fail = [&](int code) -> snapshot_error {
+    return snapshot_error{"cannot write snapshot " + quoted(path) + ": " + std::strerror(code)};
   };
 
   unsigned char head[header_size];
   encode(header{}, head);  // a placeholder until the payload's size and checksum are known
-  if (::write(tmp.fd, head, header_size) != static_cast<ssize_t>(header_size)) throw fail();
+  if (!write_fully(tmp.fd, head, header_size, 0) ||
+      ::lseek(tmp.fd, static_cast<off_t>(header_size), SEEK_SET) < 0)
+    throw fail(errno);
 
   hashing_file_buf buf(tmp.fd);
-  {
+  try {
     boost::archive::binary_oarchive ar(buf, archive_flags);
     writer w(ar);
     visit_dataset(w, data);
+  } catch (const boost::archive::archive_exception&) {
+    // Thrown when the buffer could not write (disk full, file too large): say why.
+    if (buf.failed()) throw fail(buf.error_code());
+    throw;
   }
-  if (!buf.flush() || buf.failed()) throw fail();
+  if (!buf.flush() || buf.failed()) throw fail(buf.error_code());
 
   header h;
   h.payload_bytes = buf.bytes();
   h.checksum = buf.checksum();
   encode(h, head);
-  if (::pwrite(tmp.fd, head, header_size, 0) != static_cast<ssize_t>(header_size)) throw fail();
+  if (!write_fully(tmp.fd, head, header_size, 0)) throw fail(errno);
   const int fd = tmp.fd;
   tmp.fd = -1;
-  if (::close(fd) != 0) throw fail();
-  if (::rename(tmp.path.c_str(), path.c_str()) != 0) throw fail();
+  if (::close(fd) != 0) throw fail(errno);
+  if (::rename(tmp.path.c_str(), path.c_str()) != 0) throw fail(errno);
   tmp.keep = true;
 }
 
@@ -779,7 +923,7 @@ dataset load_snapshot(const std::string& path) {
   const auto file_size = static_cast<std::uint64_t>(st.st_size);
 
   unsigned char head[header_size] = {};
-  const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(file_size, header_size));
+  const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(file_size, header_size));
   std::size_t got = 0;
   while (got < want) {
     const ssize_t n = ::pread(file.fd, head + got, want - got, static_cast<off_t>(got));
@@ -791,9 +935,10 @@ dataset load_snapshot(const std::string& path) {
     throw snapshot_error(name + " is not a safeguard snapshot (it does not start with SGSNAP)");
   const auto recreate = "; re-create it from the dataset folder with 'safeguard snapshot'";
   if (got < header_size)
-    throw snapshot_error(fmt::format("{} is truncated: it holds {} bytes, less than the {}-byte "
-                                     "header{}",
-                                     name, got, header_size, recreate));
+    throw snapshot_error(
+        fmt::format("{} is truncated: it holds {} bytes, less than the {}-byte "
+                    "header{}",
+                    name, got, header_size, recreate));
   header h;
   h.version = static_cast<std::uint16_t>(get_le(head + 6, 2));
   h.byte_order = head[8];
@@ -810,7 +955,10 @@ dataset load_snapshot(const std::string& path) {
     throw snapshot_error(fmt::format(
         "{} was written on a {}-endian machine and cannot be read on this one; load the dataset "
         "folder instead",
-        name, h.byte_order == big_endian ? "big" : h.byte_order == little_endian ? "little" : "?"));
+        name,
+        h.byte_order == big_endian      ? "big"
+        : h.byte_order == little_endian ? "little"
+                                        : "?"));
   const std::uint64_t payload_size = file_size - header_size;
   if (h.payload_bytes > payload_size)
     throw snapshot_error(fmt::format("{} is truncated: it holds {} bytes of the {} it should{}",
@@ -837,14 +985,8 @@ dataset load_snapshot(const std::string& path) {
   // Damage shows as a checksum mismatch, whatever it did to the parse; a payload that
   // matches its checksum and still does not parse was written wrong, or forged.
   if (!source.checksum_matches(h.checksum))
-    throw snapshot_error(name + " is corrupt: its content does not match its checksum" +
-                         recreate);
+    throw snapshot_error(name + " is corrupt: its content does not match its checksum" + recreate);
   if (!problem.empty()) throw snapshot_error(name + " is corrupt: " + problem + recreate);
-  try {
-    shape_checker(data).run();
-  } catch (const corrupt& e) {
-    throw snapshot_error(name + " is corrupt: " + e.what() + recreate);
-  }
   return data;
 }
 

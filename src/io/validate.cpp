@@ -3,12 +3,12 @@
 // kept builds strings. Rules are listed once, in `rules`, and referred to by position.
 #include "safeguard/io/validate.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <array>
 #include <initializer_list>
 #include <utility>
+
+#include <fmt/format.h>
 
 #include "safeguard/hierarchy/hierarchy.hpp"
 
@@ -152,8 +152,8 @@ template <class Index>
 bool present(Index i, std::size_t size, std::string_view table, std::string_view column) {
   if (i.value == -1) return false;
   if (i.value < 0 || static_cast<std::size_t>(i.value) >= size)
-    throw error(fmt::format("validate: {} column {} holds a row index out of range", table,
-                            column));
+    throw error(
+        fmt::format("validate: {} column {} holds a row index out of range", table, column));
   return true;
 }
 
@@ -192,8 +192,7 @@ void check_children(const child_table& t, day_number as_of, collector& c) {
   }
 }
 
-void check_circumstances(const circumstance_table& t, const child_table& children,
-                         collector& c) {
+void check_circumstances(const circumstance_table& t, const child_table& children, collector& c) {
   const std::size_t n = t.size();
   check_lengths(circumstances_csv, n, {t.start_date.size(), t.end_date.size()});
   for (std::size_t i = 0; i < n; ++i) {
@@ -333,8 +332,8 @@ void check_targets(const dataset& data, collector& c) {
       const std::string_view text = t.period[i];
       c.add(r_target_period_outside_plan, i, id,
             fmt::format("period {}({}..{}) is not within the plan's span {}..{}",
-                        text.empty() ? std::string() : std::string(text) + " ", date(ps),
-                        date(pe), date(start), date(end)));
+                        text.empty() ? std::string() : std::string(text) + " ", date(ps), date(pe),
+                        date(start), date(end)));
     }
   }
 }
@@ -398,9 +397,9 @@ validation_report validate(const dataset& data, const validation_options& option
   validation_report report;
   report.as_of = options.as_of != no_day ? options.as_of : latest_record_date(data);
   collector c(options.max_findings_per_rule);
-  const std::uint64_t total = data.children.size() + data.circumstances.size() +
-                              data.cases.size() + data.services.size() +
-                              data.activities.size() + data.plans.size() + data.targets.size();
+  const std::uint64_t total = data.children.size() + data.circumstances.size() + data.cases.size() +
+                              data.services.size() + data.activities.size() + data.plans.size() +
+                              data.targets.size();
   std::uint64_t done = 0;
   const auto progress = [&](std::size_t rows) {
     done += rows;

@@ -4,16 +4,18 @@
 // allocation.
 #include "safeguard/io/snapshot.hpp"
 
-#include <gtest/gtest-spi.h>
-#include <gtest/gtest.h>
-
 #include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
+
+#include <gtest/gtest-spi.h>
+#include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include "io/detail/snapshot_checksum.hpp"
 #include "safeguard/io/load.hpp"
@@ -28,15 +30,15 @@ namespace {
 
 constexpr std::size_t header_size = 32;
 
-class TempDir {
+class temp_dir {
  public:
-  TempDir() {
+  temp_dir() {
     static std::atomic<int> counter{0};
     path_ = fs::temp_directory_path() /
             ("sg_snapshot_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
     fs::create_directories(path_);
   }
-  ~TempDir() {
+  ~temp_dir() {
     std::error_code ec;
     fs::remove_all(path_, ec);
   }
@@ -49,10 +51,13 @@ class TempDir {
 
 std::string read_all(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 void write_all(const std::string& path, const std::string& bytes) {
+  // A new file rather than a truncated one: ext4 flushes a truncated file to disk on close,
+  // which makes thousands of rewrites slow.
+  std::remove(path.c_str());
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
@@ -67,9 +72,7 @@ void fix_checksum(std::string& file) {
            sg::detail::snapshot_checksum::of(file.data() + header_size, file.size() - header_size));
 }
 
-constexpr sg::day_number day(int y, unsigned m, unsigned d) {
-  return sg::to_day_number({y, m, d});
-}
+constexpr sg::day_number day(int y, unsigned m, unsigned d) { return sg::to_day_number({y, m, d}); }
 
 template <class Tag>
 sg::row_index<Tag> at(std::int32_t i) {
@@ -311,7 +314,7 @@ bool contains(const std::string& text, const std::string& part) {
 }  // namespace
 
 TEST(Snapshot, RoundTripKeepsEveryColumn) {
-  TempDir dir;
+  temp_dir dir;
   const sg::dataset original = full_dataset();
   const std::string path = dir.file("full.sgsnap");
   save_snapshot(original, path);
@@ -337,7 +340,7 @@ TEST(Snapshot, ComparisonSeesADifferentColumn) {
 }
 
 TEST(Snapshot, EmptyDatasetRoundTrips) {
-  TempDir dir;
+  temp_dir dir;
   const std::string path = dir.file("empty.sgsnap");
   save_snapshot(sg::dataset{}, path);
   const sg::dataset loaded = load_snapshot(path);
@@ -347,7 +350,7 @@ TEST(Snapshot, EmptyDatasetRoundTrips) {
 }
 
 TEST(Snapshot, HeaderHasMagicVersionAndPayloadSize) {
-  TempDir dir;
+  temp_dir dir;
   const std::string path = dir.file("a.sgsnap");
   save_snapshot(full_dataset(), path);
   const std::string bytes = read_all(path);
@@ -365,14 +368,14 @@ TEST(Snapshot, HeaderHasMagicVersionAndPayloadSize) {
 }
 
 TEST(Snapshot, LoadOfAPathReadsASnapshot) {
-  TempDir dir;
+  temp_dir dir;
   const std::string path = dir.file("b.sgsnap");
   save_snapshot(full_dataset(), path);
   expect_same(full_dataset(), sg::io::load(path));
 }
 
 TEST(Snapshot, RefusesAFileThatIsNotASnapshot) {
-  TempDir dir;
+  temp_dir dir;
   write_all(dir.file("children.csv"), "child_id,birth_date\nc1,2012-01-01\n");
   const std::string message = load_error_of(dir.file("children.csv"));
   EXPECT_TRUE(contains(message, "children.csv' is not a safeguard snapshot")) << message;
@@ -383,7 +386,7 @@ TEST(Snapshot, RefusesAFileThatIsNotASnapshot) {
 }
 
 TEST(Snapshot, RefusesANewerFormatVersion) {
-  TempDir dir;
+  temp_dir dir;
   const std::string path = dir.file("new.sgsnap");
   save_snapshot(full_dataset(), path);
   std::string bytes = read_all(path);
@@ -396,7 +399,7 @@ TEST(Snapshot, RefusesANewerFormatVersion) {
 }
 
 TEST(Snapshot, RefusesAnotherByteOrder) {
-  TempDir dir;
+  temp_dir dir;
   const std::string path = dir.file("be.sgsnap");
   save_snapshot(full_dataset(), path);
   std::string bytes = read_all(path);
@@ -407,7 +410,7 @@ TEST(Snapshot, RefusesAnotherByteOrder) {
 }
 
 TEST(Snapshot, RefusesATruncatedFileAtEveryLength) {
-  TempDir dir;
+  temp_dir dir;
   const std::string path = dir.file("t.sgsnap");
   save_snapshot(full_dataset(), path);
   const std::string bytes = read_all(path);
@@ -424,7 +427,7 @@ TEST(Snapshot, RefusesATruncatedFileAtEveryLength) {
 }
 
 TEST(Snapshot, RefusesTrailingBytes) {
-  TempDir dir;
+  temp_dir dir;
   const std::string path = dir.file("long.sgsnap");
   save_snapshot(full_dataset(), path);
   write_all(path, read_all(path) + "x");
@@ -433,7 +436,7 @@ TEST(Snapshot, RefusesTrailingBytes) {
 }
 
 TEST(Snapshot, RefusesEveryFlippedByte) {
-  TempDir dir;
+  temp_dir dir;
   const std::string path = dir.file("f.sgsnap");
   save_snapshot(full_dataset(), path);
   const std::string bytes = read_all(path);
@@ -448,7 +451,8 @@ TEST(Snapshot, RefusesEveryFlippedByte) {
   std::string b = bytes;
   b[bytes.size() / 2] = static_cast<char>(b[bytes.size() / 2] ^ 0x10);
   write_all(damaged, b);
-  EXPECT_TRUE(contains(load_error_of(damaged), "is corrupt: its content does not match its checksum"))
+  EXPECT_TRUE(
+      contains(load_error_of(damaged), "is corrupt: its content does not match its checksum"))
       << load_error_of(damaged);
 }
 
@@ -457,15 +461,15 @@ TEST(Snapshot, ForgedPayloadsWithAValidChecksumNeverCrash) {
   // every 8-byte window of the payload set to a huge count, to -1 and to 1. Each load either
   // succeeds or throws snapshot_error; nothing else escapes, nothing is allocated past the
   // file's size.
-  TempDir dir;
+  temp_dir dir;
   const std::string path = dir.file("g.sgsnap");
   save_snapshot(full_dataset(), path);
   const std::string bytes = read_all(path);
   const std::string forged = dir.file("forged.sgsnap");
   std::size_t refused = 0, loaded = 0;
   for (std::size_t i = header_size; i + 8 <= bytes.size(); ++i)
-    for (const std::uint64_t v : {std::uint64_t{0x7FFFFFFFFFFFFFF0}, ~std::uint64_t{0},
-                                  std::uint64_t{1}}) {
+    for (const std::uint64_t v :
+         {std::uint64_t{0x7FFFFFFFFFFFFFF0}, ~std::uint64_t{0}, std::uint64_t{1}}) {
       std::string b = bytes;
       put_le64(b, i, v);
       fix_checksum(b);
@@ -487,7 +491,7 @@ TEST(Snapshot, ForgedPayloadsWithAValidChecksumNeverCrash) {
 TEST(Snapshot, RefusesAForgedReferenceOutOfRange) {
   // services.csv is stored as its row count then its columns as raw int32s: case_ (two
   // rows) right before date. Dates no other column holds locate it.
-  TempDir dir;
+  temp_dir dir;
   sg::dataset d = full_dataset();
   const std::int32_t dates[2] = {day(2031, 1, 2), day(2032, 3, 4)};
   d.services.date = {dates[0], dates[1]};
@@ -509,7 +513,7 @@ TEST(Snapshot, RefusesAForgedReferenceOutOfRange) {
 }
 
 TEST(Snapshot, SaveRefusesAnInconsistentDatasetAndWritesNothing) {
-  TempDir dir;
+  temp_dir dir;
   const std::string path = dir.file("bad.sgsnap");
   sg::dataset d = full_dataset();
   d.cases.closed_date.pop_back();
@@ -519,7 +523,8 @@ TEST(Snapshot, SaveRefusesAnInconsistentDatasetAndWritesNothing) {
   } catch (const snapshot_error&) {
     ADD_FAILURE() << "a misuse, not a snapshot problem";
   } catch (const sg::error& e) {
-    EXPECT_STREQ(e.what(), "save_snapshot: the columns of cases.csv have different lengths (2 and 1)");
+    EXPECT_STREQ(e.what(),
+                 "save_snapshot: the columns of cases.csv have different lengths (2 and 1)");
   }
   d = full_dataset();
   d.circumstances.child[1] = sg::child_index(3);
@@ -532,7 +537,7 @@ TEST(Snapshot, SaveRefusesAnInconsistentDatasetAndWritesNothing) {
 }
 
 TEST(Snapshot, SaveReportsAnUnwritablePath) {
-  TempDir dir;
+  temp_dir dir;
   const std::string path = dir.file("no/such/folder/x.sgsnap");
   try {
     save_snapshot(full_dataset(), path);
@@ -543,12 +548,107 @@ TEST(Snapshot, SaveReportsAnUnwritablePath) {
 }
 
 TEST(Snapshot, SaveReplacesAnExistingFile) {
-  TempDir dir;
+  temp_dir dir;
   const std::string path = dir.file("x.sgsnap");
   write_all(path, "old content");
   save_snapshot(full_dataset(), path);
   expect_same(full_dataset(), load_snapshot(path));
   EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 1);
+}
+
+// Big tables are sized on a helper thread while they are read: the same round trip, and
+// damage inside a big table, go through that path.
+sg::dataset big_dataset(std::int32_t children) {
+  sg::dataset d = full_dataset();
+  auto& ch = d.children;
+  for (std::int32_t i = 0; i < children; ++i) {
+    ch.id.push_back("big" + std::to_string(i));
+    ch.birth_date.push_back(day(2010, 1, 1) + i % 2000);
+    ch.sex.push_back(static_cast<sg::code>(i % 3));
+    ch.org_unit.push_back(at<sg::org_unit_tag>(i % 3));
+    ch.ethnicity.push_back(i % 3 - 1);
+    ch.disability.push_back(static_cast<sg::flag>(i % 3 - 1));
+    ch.registered_date.push_back(day(2020, 1, 1) + i % 700);
+    ch.exit_date.push_back(i % 5 == 0 ? day(2024, 1, 1) : sg::no_day);
+    ch.exit_reason.push_back(i % 5 == 0 ? sg::code{1} : sg::no_code);
+  }
+  return d;
+}
+
+// The offset in `bytes` of the birth date written for big child `i` (its dates are unique).
+std::size_t offset_of_birth_date(const std::string& bytes, const sg::dataset& d, std::size_t row) {
+  std::string needle(12, '\0');
+  std::memcpy(&needle[0], &d.children.birth_date[row], 4);
+  std::memcpy(&needle[4], &d.children.birth_date[row + 1], 4);
+  std::memcpy(&needle[8], &d.children.birth_date[row + 2], 4);
+  return bytes.find(needle);
+}
+
+TEST(Snapshot, BigTablesRoundTripAndRefuseDamage) {
+  temp_dir dir;
+  const sg::dataset original = big_dataset(70000);
+  const std::string path = dir.file("big.sgsnap");
+  save_snapshot(original, path);
+  expect_same(original, load_snapshot(path));
+
+  const std::string bytes = read_all(path);
+  const std::string forged = dir.file("forged.sgsnap");
+  // A birth date outside the years 0-9999, in the middle of the column, while the helper is
+  // still sizing the columns after it.
+  std::string b = bytes;
+  const std::size_t at = offset_of_birth_date(b, original, 40000);
+  ASSERT_NE(at, std::string::npos);
+  put_le64(b, at, 0x7FFFFFF07FFFFFF0);
+  fix_checksum(b);
+  write_all(forged, b);
+  EXPECT_TRUE(
+      contains(load_error_of(forged), "children.csv holds an impossible value in birth_date"))
+      << load_error_of(forged);
+
+  // A row count far beyond what the file holds.
+  b = bytes;
+  std::string count(8, '\0');
+  const std::uint64_t rows = original.children.size();
+  std::memcpy(&count[0], &rows, 8);
+  const std::size_t table = b.find(std::string("\x04\0\0\0\0\0\0\0", 8) + count);
+  ASSERT_NE(table, std::string::npos);
+  put_le64(b, table + 8, 0x7FFFFFFF);
+  fix_checksum(b);
+  write_all(forged, b);
+  EXPECT_TRUE(contains(load_error_of(forged), "is corrupt: a table runs past the end of the file"))
+      << load_error_of(forged);
+  put_le64(b, table + 8, rows + 1);
+  fix_checksum(b);
+  write_all(forged, b);
+  EXPECT_TRUE(contains(load_error_of(forged), "is corrupt")) << load_error_of(forged);
+
+  // And flipped bytes in it are seen by the checksum.
+  b = bytes;
+  b[at + 1] = static_cast<char>(b[at + 1] ^ 0x40);
+  write_all(forged, b);
+  EXPECT_TRUE(contains(load_error_of(forged), "does not match its checksum"));
+}
+
+TEST(Snapshot, SaveReportsAFullDiskAndLeavesNothing) {
+  // A file size limit makes writes fail part way, as a full disk does.
+  temp_dir dir;
+  const std::string path = dir.file("full.sgsnap");
+  rlimit old{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit small = old;
+  small.rlim_cur = 1000;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  std::string message;
+  try {
+    save_snapshot(big_dataset(1000), path);
+  } catch (const snapshot_error& e) {
+    message = e.what();
+  }
+  ::setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, old_handler);
+  EXPECT_TRUE(contains(message, "cannot write snapshot '" + path + "': File too large")) << message;
+  EXPECT_TRUE(fs::is_empty(dir.path()));
 }
 
 TEST(SnapshotChecksum, DoesNotDependOnHowTheInputIsCut) {
@@ -562,8 +662,9 @@ TEST(SnapshotChecksum, DoesNotDependOnHowTheInputIsCut) {
     EXPECT_EQ(c.value(), whole) << step;
   }
   // Trailing zeros are not the same input as no trailing zeros.
-  EXPECT_NE(sg::detail::snapshot_checksum::of(text.data(), 40),
-            sg::detail::snapshot_checksum::of((text.substr(0, 40) + std::string(1, '\0')).data(), 41));
+  EXPECT_NE(
+      sg::detail::snapshot_checksum::of(text.data(), 40),
+      sg::detail::snapshot_checksum::of((text.substr(0, 40) + std::string(1, '\0')).data(), 41));
   EXPECT_NE(sg::detail::snapshot_checksum::of("", 0),
             sg::detail::snapshot_checksum::of(std::string(1, '\0').data(), 1));
 }

@@ -3,10 +3,10 @@
 // and that no message ever shows a child's birth date.
 #include "safeguard/io/validate.hpp"
 
-#include <gtest/gtest.h>
-
 #include <set>
 #include <string>
+
+#include <gtest/gtest.h>
 
 namespace sg = safeguard;
 using sg::io::finding;
@@ -16,9 +16,7 @@ using sg::io::validation_report;
 
 namespace {
 
-constexpr sg::day_number day(int y, unsigned m, unsigned d) {
-  return sg::to_day_number({y, m, d});
-}
+constexpr sg::day_number day(int y, unsigned m, unsigned d) { return sg::to_day_number({y, m, d}); }
 
 // Fills every column of the tables the rules read, with the loader's defaults.
 struct builder {
@@ -38,7 +36,7 @@ struct builder {
     t.id.push_back(id);
     t.birth_date.push_back(birth);
     t.sex.push_back(0);
-    t.org_unit.push_back(sg::org_unit_index(0));
+    t.org_unit.emplace_back(0);
     t.ethnicity.push_back(sg::dictionary::no_entry);
     t.disability.push_back(sg::no_flag);
     t.registered_date.push_back(registered);
@@ -63,10 +61,10 @@ struct builder {
     t.reported_date.push_back(reported);
     t.reported_minute.push_back(sg::no_minute);
     t.concerns.push_back(1);
-    t.org_unit.push_back(sg::org_unit_index(0));
-    t.lead_agency.push_back({});
-    for (auto* col : {&t.source, &t.setting, &t.perpetrator, &t.level, &t.risk, &t.outcome,
-                      &t.closure_reason})
+    t.org_unit.emplace_back(0);
+    t.lead_agency.emplace_back();
+    for (auto* col :
+         {&t.source, &t.setting, &t.perpetrator, &t.level, &t.risk, &t.outcome, &t.closure_reason})
       col->push_back(sg::no_code);
     t.incident_date.push_back(sg::no_day);
     t.emergency_date.push_back(sg::no_day);
@@ -83,7 +81,7 @@ struct builder {
     t.case_.push_back(k);
     t.date.push_back(date);
     t.service.push_back(0);
-    t.agency.push_back({});
+    t.agency.emplace_back();
     t.referred.push_back(sg::no_flag);
     return t.size() - 1;
   }
@@ -91,11 +89,11 @@ struct builder {
   std::size_t activity(const char* id, sg::day_number start, sg::day_number end) {
     sg::activity_table& t = d.activities;
     t.id.push_back(id);
-    t.agency.push_back(sg::agency_index(0));
+    t.agency.emplace_back(0);
     t.kind.push_back(0);
     t.start_date.push_back(start);
     t.end_date.push_back(end);
-    t.org_unit.push_back(sg::org_unit_index(0));
+    t.org_unit.emplace_back(0);
     t.topics.push_back(0);
     t.audiences.push_back(0);
     t.sessions.push_back(1);
@@ -110,7 +108,7 @@ struct builder {
                       sg::org_unit_index unit) {
     sg::plan_table& t = d.plans;
     t.id.push_back(id);
-    t.agency.push_back(sg::agency_index(0));
+    t.agency.emplace_back(0);
     t.title.push_back("plan");
     t.start_date.push_back(start);
     t.end_date.push_back(end);
@@ -254,7 +252,7 @@ TEST(Validate, MissingDatesAreSkipped) {
   c.reported_date[0] = sg::no_day;
   c.incident_date[0] = day(2030, 1, 1);
   c.assessed_date[0] = sg::no_day;
-  c.closed_date[0] = day(2024, 3, 4);   // before plan_date: still found
+  c.closed_date[0] = day(2024, 3, 4);  // before plan_date: still found
   b.d.children.birth_date[0] = sg::no_day;
   b.d.children.registered_date[1] = sg::no_day;
   b.d.circumstances.child[0] = sg::child_index{};
@@ -449,10 +447,10 @@ TEST(Validate, TargetsOutsideThePlan) {
   const auto other_province = b.unit("23");
   const auto district = sg::org_unit_index(1);
   const auto p2 = b.plan("p2", day(2024, 1, 1), day(2024, 6, 30), district);
-  b.target(p2, sg::org_unit_index(2), "", day(2024, 1, 1), day(2024, 6, 30));     // commune: ok
-  b.target(p2, sg::org_unit_index(0), "", day(2024, 1, 1), day(2024, 6, 30));     // ancestor
-  b.target(p2, other_province, "", day(2024, 1, 1), day(2024, 6, 30));            // elsewhere
-  b.target(p2, district, "2024", day(2024, 1, 1), day(2024, 12, 31));             // too long
+  b.target(p2, sg::org_unit_index(2), "", day(2024, 1, 1), day(2024, 6, 30));  // commune: ok
+  b.target(p2, sg::org_unit_index(0), "", day(2024, 1, 1), day(2024, 6, 30));  // ancestor
+  b.target(p2, other_province, "", day(2024, 1, 1), day(2024, 6, 30));         // elsewhere
+  b.target(p2, district, "2024", day(2024, 1, 1), day(2024, 12, 31));          // too long
   b.target(p2, district, "2023-12-31..2024-01-31", day(2023, 12, 31), day(2024, 1, 31));
   const validation_report r = validate(b.d);
   ASSERT_EQ(r.findings.size(), 4u);
@@ -460,9 +458,11 @@ TEST(Validate, TargetsOutsideThePlan) {
   EXPECT_EQ(r.findings[0].table, "targets.csv");
   EXPECT_EQ(r.findings[0].line, 5u);
   EXPECT_EQ(r.findings[0].record_id, "p2");
-  EXPECT_EQ(r.findings[0].message, "org_unit 22 is neither the plan's org_unit 193 nor a unit under it");
+  EXPECT_EQ(r.findings[0].message,
+            "org_unit 22 is neither the plan's org_unit 193 nor a unit under it");
   EXPECT_EQ(r.findings[1].line, 6u);
-  EXPECT_EQ(r.findings[1].message, "org_unit 23 is neither the plan's org_unit 193 nor a unit under it");
+  EXPECT_EQ(r.findings[1].message,
+            "org_unit 23 is neither the plan's org_unit 193 nor a unit under it");
   EXPECT_EQ(r.findings[2].rule, "SG361");
   EXPECT_EQ(r.findings[2].message,
             "period 2024 (2024-01-01..2024-12-31) is not within the plan's span "
@@ -474,17 +474,16 @@ TEST(Validate, TargetsOutsideThePlan) {
 
 TEST(Validate, FindingsAreOrderedByTableLineAndRule) {
   builder b = clean_dataset();
-  b.d.plans.end_date[0] = day(2023, 1, 1);                     // plans.csv (and both targets)
-  b.activity("a2", day(2024, 5, 2), day(2024, 5, 1));          // activities.csv
-  b.d.cases.incident_date[0] = day(2024, 3, 2);                // cases.csv
+  b.d.plans.end_date[0] = day(2023, 1, 1);             // plans.csv (and both targets)
+  b.activity("a2", day(2024, 5, 2), day(2024, 5, 1));  // activities.csv
+  b.d.cases.incident_date[0] = day(2024, 3, 2);        // cases.csv
   b.d.cases.closed_date[0] = day(2024, 2, 1);
-  b.d.children.exit_date[1] = day(2021, 1, 1);                 // children.csv
+  b.d.children.exit_date[1] = day(2021, 1, 1);  // children.csv
   const validation_report r = validate(b.d);
   std::vector<std::string> order;
   for (const finding& f : r.findings) order.push_back(f.rule + "@" + std::to_string(f.line));
-  EXPECT_EQ(order, (std::vector<std::string>{"SG302@3", "SG312@3", "SG320@2", "SG323@2",
-                                             "SG324@2", "SG340@3", "SG350@2", "SG361@2",
-                                             "SG361@3"}));
+  EXPECT_EQ(order, (std::vector<std::string>{"SG302@3", "SG312@3", "SG320@2", "SG323@2", "SG324@2",
+                                             "SG340@3", "SG350@2", "SG361@2", "SG361@3"}));
   ASSERT_EQ(r.counts.size(), 8u);
   EXPECT_EQ(r.counts.front().rule, "SG302");
   EXPECT_EQ(r.counts.back().rule, "SG361");
@@ -574,7 +573,7 @@ TEST(Validate, ManyRowsInOnePass) {
   builder b;
   b.unit("22");
   constexpr int n = 200000;
-  b.d.children.id.reserve(n, n * 6);
+  b.d.children.id.reserve(n, std::size_t{n} * 6);
   for (int i = 0; i < n; ++i) {
     const auto c = b.child("c", day(2010, 1, 1) + i % 3000, day(2020, 1, 1));
     const auto k = b.add_case("k", c, day(2024, 1, 1) + i % 300);

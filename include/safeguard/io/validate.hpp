@@ -21,9 +21,9 @@ namespace safeguard::io {
 
 /// One data-quality problem of one row.
 struct finding {
-  std::string rule;                      ///< stable rule id, e.g. "SG320"
-  severity level = severity::warning;    ///< error: the row cannot be right as given
-  std::string table;                     ///< the table's file name, e.g. "cases.csv"
+  std::string rule;                    ///< stable rule id, e.g. "SG320"
+  severity level = severity::warning;  ///< error: the row cannot be right as given
+  std::string table;                   ///< the table's file name, e.g. "cases.csv"
   /// The row index + 2 (the header is line 1), which is the row's line in a CSV file
   /// without quoted line breaks or blank lines; a row holding a quoted line break shifts
   /// the rows after it.
@@ -32,7 +32,7 @@ struct finding {
   /// the id of the row it refers to: child_id for circumstances.csv, case_id for
   /// services.csv, plan_id for targets.csv. Empty when that reference is missing.
   std::string record_id;
-  std::string message;                   ///< e.g. "incident_date 2024-03-05 is after ..."
+  std::string message;  ///< e.g. "incident_date 2024-03-05 is after ..."
 
   /// Compiler style, as diagnostics: `cases.csv:17: warning SG320: incident_date 2024-03-05
   /// is after reported_date 2024-03-01 (record C-17)`.
@@ -41,7 +41,7 @@ struct finding {
 
 /// A rule of validate(), for listings and documentation.
 struct validation_rule {
-  std::string_view id;       ///< e.g. "SG320"
+  std::string_view id;  ///< e.g. "SG320"
   severity level;
   std::string_view table;    ///< the file whose rows it checks, e.g. "cases.csv"
   std::string_view summary;  ///< e.g. "incident_date after reported_date"
@@ -69,9 +69,9 @@ struct validation_options {
 
 /// How many findings one rule had.
 struct rule_count {
-  std::string rule;          ///< e.g. "SG320"
-  std::uint64_t count = 0;   ///< every finding of the rule
-  std::uint64_t kept = 0;    ///< of which are in validation_report::findings
+  std::string rule;         ///< e.g. "SG320"
+  std::uint64_t count = 0;  ///< every finding of the rule
+  std::uint64_t kept = 0;   ///< of which are in validation_report::findings
 };
 
 /// What validate() found.

@@ -40,7 +40,7 @@ class snapshot_checksum {
     if (tail_size_ > 0) {
       unsigned char last[block] = {};
       std::memcpy(last, tail_, tail_size_);
-      for (int i = 0; i < 4; ++i) lanes[i] = step(lanes[i], load(last + 8 * i));
+      for (std::size_t i = 0; i < 4; ++i) lanes[i] = step(lanes[i], load(last + 8 * i));
     }
     std::uint64_t h = seed;
     for (const std::uint64_t lane : lanes) h = step(h, lane);
@@ -73,11 +73,11 @@ class snapshot_checksum {
     return (x << 31) | (x >> 33);
   }
   void mix_block(const unsigned char* p) noexcept {
-    for (int i = 0; i < 4; ++i) lanes_[i] = step(lanes_[i], load(p + 8 * i));
+    for (std::size_t i = 0; i < 4; ++i) lanes_[i] = step(lanes_[i], load(p + 8 * i));
   }
 
-  std::uint64_t lanes_[4] = {0x243F6A8885A308D3ull, 0x13198A2E03707344ull,
-                             0xA4093822299F31D0ull, 0x082EFA98EC4E6C89ull};
+  std::uint64_t lanes_[4] = {0x243F6A8885A308D3ull, 0x13198A2E03707344ull, 0xA4093822299F31D0ull,
+                             0x082EFA98EC4E6C89ull};
   unsigned char tail_[block] = {};
   std::size_t tail_size_ = 0;
   std::uint64_t bytes_ = 0;
