@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <map>
 #include <set>
@@ -180,7 +182,10 @@ TEST(ComputeRequests, RejectsUnknownIndicatorsDimensionsAndLevels) {
 class ComputeOnGenerated : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    folder_ = new fs::path(fs::temp_directory_path() / "safeguard_compute_test");
+    // One folder per process: CTest runs each test of this suite in its own process, in
+    // parallel, and the loader maps the files it reads.
+    folder_ = new fs::path(fs::temp_directory_path() /
+                           ("safeguard_compute_test_" + std::to_string(::getpid())));
     fs::remove_all(*folder_);
     sg::io::generate_options options;
     options.children = 4000;
