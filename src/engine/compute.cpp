@@ -30,6 +30,7 @@ namespace safeguard::engine {
 
 using detail::dimension_id;
 using detail::dimension_info;
+using detail::row_count;
 using detail::sorted_dates;
 
 const std::vector<age_band>& default_age_bands() {
@@ -182,22 +183,7 @@ struct context {
     return org_unit_index{};
   }
 
-  std::size_t table_size(table_id t) const noexcept {
-    switch (t) {
-      case table_id::cases: return data.cases.size();
-      case table_id::services: return data.services.size();
-      case table_id::children: return data.children.size();
-      case table_id::circumstances: return data.circumstances.size();
-      case table_id::activities: return data.activities.size();
-      case table_id::population: return data.population.size();
-      case table_id::agencies: return data.agencies.size();
-      case table_id::plans: return data.plans.size();
-      case table_id::targets: return data.targets.size();
-      case table_id::org_units: return data.org_units.size();
-      case table_id::holidays: return data.holidays.size();
-    }
-    return 0;
-  }
+  std::size_t table_size(table_id t) const noexcept { return row_count(data, t); }
 };
 
 std::size_t slot_count(const context& ctx) { return ctx.slot_unit.size(); }
@@ -899,22 +885,7 @@ const sorted_dates& prepared_state::sorted_by(table_id t, const std::string& col
   auto key = std::make_pair(t, column);
   auto it = sorted.find(key);
   if (it != sorted.end()) return it->second;
-  const std::size_t n = [&] {
-    switch (t) {
-      case table_id::cases: return data.cases.size();
-      case table_id::services: return data.services.size();
-      case table_id::children: return data.children.size();
-      case table_id::circumstances: return data.circumstances.size();
-      case table_id::activities: return data.activities.size();
-      case table_id::population: return data.population.size();
-      case table_id::agencies: return data.agencies.size();
-      case table_id::plans: return data.plans.size();
-      case table_id::targets: return data.targets.size();
-      case table_id::org_units: return data.org_units.size();
-      case table_id::holidays: return data.holidays.size();
-    }
-    return std::size_t{0};
-  }();
+  const std::size_t n = row_count(data, t);
   std::vector<std::int32_t> all(n);
   std::iota(all.begin(), all.end(), 0);
   const row_expression date = expression_compiler::compile_row(column, t);
