@@ -944,10 +944,11 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
   const dataset& data = prepared.data();
   context ctx(prepared.state(), request);
   const int max_level = ctx.tree.max_level();
+  // A level deeper than the hierarchy simply has no units (no rows), as in DHIS2.
   for (int level : request.levels)
-    if (level < 1 || level > std::max(max_level, 1))
-      throw error("level " + std::to_string(level) + " is out of range; the hierarchy has levels 1 to " +
-                  std::to_string(max_level));
+    if (level < 1 || level > 255)
+      throw error("level " + std::to_string(level) +
+                  " is out of range; levels start at 1 (the roots of the hierarchy)");
   for (const auto& name : request.by) {
     const dimension_info* info = detail::find_dimension(name);
     if (!info)
