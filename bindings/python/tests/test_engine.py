@@ -247,8 +247,10 @@ def test_compute_errors(dataset):
         dataset.compute("2024", indicators="NOPE")
     with pytest.raises(safeguard.SafeguardError, match="unknown dimension 'colour'"):
         dataset.compute("2024", by="colour")
-    with pytest.raises(safeguard.SafeguardError, match="level 7 is out of range"):
-        dataset.compute("2024", levels=7)
+    with pytest.raises(safeguard.SafeguardError, match="level 0 is out of range"):
+        dataset.compute("2024", levels=0)
+    # A level deeper than the hierarchy has no units: an empty result, not an error.
+    assert len(dataset.compute("2024", levels=7).to_pandas()) == 0
     with pytest.raises(safeguard.SafeguardError, match="bad age band"):
         dataset.compute("2024", by="age_band", age_bands="0-5,x")
     with pytest.raises(safeguard.PeriodError, match="2024Q9") as caught:
