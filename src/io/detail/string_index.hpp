@@ -106,6 +106,29 @@ class string_index {
     }
   }
 
+  /// As `insert` for a key that is `get(row)` itself: the key is read only when a stored
+  /// row has the same hash, so building an index from a column touches the column's bytes
+  /// only for the (rare) hash matches.
+  template <class Get>
+  std::int32_t insert_row(std::uint64_t hash, std::int32_t row, const Get& get) {
+    if ((size_ + 1) * 3 > slots_.size() * 2) rehash(slots_.empty() ? 16 : slots_.size() * 2);
+    const auto h = static_cast<std::uint32_t>(hash);
+    std::size_t i = h & mask_;
+    while (true) {
+      const std::uint64_t s = slots_[i];
+      if (s == 0) {
+        slots_[i] = (static_cast<std::uint64_t>(h) << 32) | (static_cast<std::uint32_t>(row) + 1u);
+        ++size_;
+        return none;
+      }
+      if (static_cast<std::uint32_t>(s >> 32) == h) {
+        const auto existing = static_cast<std::int32_t>(static_cast<std::uint32_t>(s) - 1u);
+        if (same(get(existing), get(row))) return existing;
+      }
+      i = (i + 1) & mask_;
+    }
+  }
+
   /// The row stored under `key`, or `none`.
   template <class Get>
   std::int32_t find(std::string_view key, const Get& get) const {
@@ -174,7 +197,8 @@ class string_index {
 };
 
 /// A string_index split into 2^k partitions by the top bits of the hash (slots use the low
-/// bits), so that k threads can build it at once, each inserting the keys of its partition.
+/// bits), so that several threads can build it at once, each inserting the keys of its
+/// partitions, and so that a partition is small enough to be built in the core's cache.
 class partitioned_index {
  public:
   static constexpr std::int32_t none = string_index::none;
