@@ -126,9 +126,12 @@ struct side_job {
   bool has_where = false;
   row_expression where;
   side_expression value;
-  bool count_like = true;
+  bool count_like = true;  // every aggregate is a count or sum: an empty cell reads as 0
   // Reads the period only through its last day (no V{analytics_period_start}, no [days]).
-  bool end_only = false;  // every aggregate is a count or sum: an empty cell reads as 0
+  bool end_only = false;
+  // Neither the condition nor an aggregate's argument reads the period: rows count the same
+  // in every period that holds their date, so an event job can be scanned by atoms of time.
+  bool period_free = true;
   // [period]: the cells with a value, as (slot * cells + cell, value), sorted by key.
   std::vector<std::vector<std::pair<std::int64_t, double>>> out;
 };
@@ -372,9 +375,21 @@ std::vector<std::string> dimension_codes(const context& ctx, const dimension_inf
   return out;
 }
 
-// Per-aggregate accumulators of one side job for one period.
+// ---------------------------------------------------------------------------------------
+// Scans and partial results.
+//
+// A *scan* reads the candidate rows of one group for one span of time (the rows placed in a
+// date range, or present on a day for stocks), or for a piece of them, and leaves, for each
+// job it serves, a *partial*: the job's aggregates by (unit, cell), before the roll-up to
+// slots. Partials of disjoint rows merge exactly (counts and sums add, minima and maxima
+// combine, distinct values and medians keep their (cell, value) pairs), which is what lets
+// a big table be scanned in pieces on every core, and a request for the 12 months, 4
+// quarters, 2 halves and the year of 2024 scan the cases of 2024 once: the year is the merge
+// of its months.
+
+// Per-aggregate accumulators of one side job, by (unit, cell) or (slot, cell).
 struct accumulator {
-  aggregate_kind kind;
+  aggregate_kind kind = aggregate_kind::count;
   std::vector<double> a, b, c;              // count/sum/n, sum of squares, min/max
   std::vector<std::uint8_t> any;            // a value was seen
   std::vector<std::pair<std::int64_t, double>> pairs;  // distinct, median, percentile
@@ -396,56 +411,131 @@ double quantile_sorted(const double* v, std::size_t n, double p) {
   return v[lo] + (v[hi] - v[lo]) * frac;
 }
 
-// Evaluates every job of a group for one period.
-void run_task(const context& ctx, const group& g, std::vector<side_job>& jobs,
-              std::size_t period_index, std::ptrdiff_t same_end_as) {
-  // A stock count depends on the period only through its last day: a job that does not read
-  // the period's start (or its length) gives the same cells as an earlier period ending on
-  // the same day (2024Q1 and 202403), so its cells are copied.
-  auto reusable = [&](const side_job& job) { return same_end_as >= 0 && job.end_only; };
-  if (std::all_of(g.jobs.begin(), g.jobs.end(), [&](std::size_t j) { return reusable(jobs[j]); })) {
-    for (std::size_t j : g.jobs) {
-      jobs[j].out[period_index] = jobs[j].out[static_cast<std::size_t>(same_end_as)];
-    }
+void size_accumulator(accumulator& a, aggregate_kind kind, std::size_t n) {
+  a.kind = kind;
+  if (needs_pairs(kind)) return;
+  a.a.assign(n, 0.0);
+  a.any.assign(n, 0);
+  if (kind == aggregate_kind::stddev || kind == aggregate_kind::variance ||
+      kind == aggregate_kind::avg) {
+    a.b.assign(n, 0.0);
+    a.c.assign(n, 0.0);
+  }
+  if (kind == aggregate_kind::min || kind == aggregate_kind::max) a.c.assign(n, 0.0);
+}
+
+// Adds entry `from` of `src` into entry `to` of `dst` (same kind).
+inline void add_entry(accumulator& dst, std::size_t to, const accumulator& src, std::size_t from) {
+  if (!src.any[from]) return;
+  switch (dst.kind) {
+    case aggregate_kind::min:
+      dst.c[to] = dst.any[to] ? std::min(dst.c[to], src.c[from]) : src.c[from];
+      break;
+    case aggregate_kind::max:
+      dst.c[to] = dst.any[to] ? std::max(dst.c[to], src.c[from]) : src.c[from];
+      break;
+    default:
+      dst.a[to] += src.a[from];
+      if (!dst.b.empty()) {
+        dst.b[to] += src.b[from];
+        dst.c[to] += src.c[from];
+      }
+  }
+  dst.any[to] = 1;
+}
+
+// One job's aggregates over a share of its rows, by (unit, cell).
+struct partial {
+  std::vector<accumulator> terms;
+  std::vector<std::uint8_t> touched;      // units * cells: a row was placed there
+  std::int64_t cells = 1;                 // cells per unit
+  std::vector<std::int64_t> local_cells;  // local cell -> cell of the job; empty: the same
+};
+
+// Adds `from` into `into`; both dense partials of the same job.
+void merge(partial& into, const partial& from) {
+  if (into.terms.empty()) {
+    into = from;
     return;
   }
-  const dataset& d = ctx.data;
-  const period& p = ctx.request.periods[period_index];
-  const day_number start = p.start();
-  const day_number end = p.end();
-  const age_thresholds at_end(end);
-  const bool honour = ctx.request.honour_consent;
+  for (std::size_t i = 0; i < into.touched.size(); ++i) into.touched[i] |= from.touched[i];
+  for (std::size_t k = 0; k < into.terms.size(); ++k) {
+    accumulator& a = into.terms[k];
+    const accumulator& b = from.terms[k];
+    if (needs_pairs(a.kind)) {
+      a.pairs.insert(a.pairs.end(), b.pairs.begin(), b.pairs.end());
+      continue;
+    }
+    for (std::size_t i = 0; i < a.any.size(); ++i) add_entry(a, i, b, i);
+  }
+}
 
-  // 1. Candidate rows: placed in the period, within the age range, with consent.
+// The candidate rows of one scan and what every job of the group reads about them.
+struct scan_rows {
   std::vector<std::int32_t> rows;
-  std::vector<day_number> placing_day;  // per candidate (event placing only)
+  std::vector<day_number> placing_day;  // events only
+  std::vector<std::int32_t> units;      // the row's unit (-1: none)
+  // The single-valued cell of every row, per breakdown (dims -> cells), computed on first use.
+  std::map<std::vector<int>, std::vector<std::int64_t>> cells_by_dims;
+};
+
+// Scratch space of one thread.
+struct scan_scratch {
+  std::vector<std::int32_t> selected, selected_pos;
+  std::vector<std::size_t> cell_offsets;
+  std::vector<std::int64_t> row_cells, combos, next, sel_cells;
+  std::vector<value_batch> args;
+};
+
+// What one scan reads: a group's rows placed in [start, end] (events) or present on `end`
+// (stocks), within the piece `part` of `parts`.
+struct scan_span {
+  day_number start = 0, end = 0;
+  std::size_t part = 0, parts = 1;
+};
+
+void find_candidates(const context& ctx, const group& g, const scan_span& span,
+                     const age_thresholds& at_end, scan_rows& out) {
+  const dataset& d = ctx.data;
+  const day_number end = span.end;
+  const bool honour = ctx.request.honour_consent;
+  auto& rows = out.rows;
+  auto& placing_day = out.placing_day;
+  rows.clear();
+  placing_day.clear();
   const bool event = g.placing == placing_kind::event;
   if (event) {
     const sorted_dates& s = *ctx.sorted.at(std::make_pair(g.table, g.date_column));
-    const auto lo = std::lower_bound(s.dates.begin(), s.dates.end(), start) - s.dates.begin();
+    const auto lo = std::lower_bound(s.dates.begin(), s.dates.end(), span.start) - s.dates.begin();
     const auto hi = std::upper_bound(s.dates.begin(), s.dates.end(), end) - s.dates.begin();
-    rows.assign(s.rows.begin() + lo, s.rows.begin() + hi);
-    placing_day.assign(s.dates.begin() + lo, s.dates.begin() + hi);
+    const auto n = hi - lo;
+    const auto from = lo + n * static_cast<std::ptrdiff_t>(span.part) / static_cast<std::ptrdiff_t>(span.parts);
+    const auto to = lo + n * static_cast<std::ptrdiff_t>(span.part + 1) / static_cast<std::ptrdiff_t>(span.parts);
+    rows.assign(s.rows.begin() + from, s.rows.begin() + to);
+    placing_day.assign(s.dates.begin() + from, s.dates.begin() + to);
   } else {
     const std::size_t n = ctx.table_size(g.table);
-    rows.reserve(n);
+    const std::size_t from = n * span.part / span.parts;
+    const std::size_t to = n * (span.part + 1) / span.parts;
+    rows.reserve(to - from);
     switch (g.table) {
       case table_id::children:
-        for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t i = from; i < to; ++i) {
           const day_number ex = d.children.exit_date[i];
-          if (d.children.registered_date[i] <= end && (ex == no_day || ex > end))
+          if (d.children.registered_date[i] <= end && (ex == no_day || ex > end) &&
+              at_end.in_range(d.children.birth_date[i], g.min_age, g.max_age))
             rows.push_back(static_cast<std::int32_t>(i));
         }
         break;
       case table_id::cases:
-        for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t i = from; i < to; ++i) {
           const day_number cl = d.cases.closed_date[i];
           if (d.cases.reported_date[i] <= end && (cl == no_day || cl > end))
             rows.push_back(static_cast<std::int32_t>(i));
         }
         break;
       case table_id::circumstances:
-        for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t i = from; i < to; ++i) {
           const day_number en = d.circumstances.end_date[i];
           if (d.circumstances.start_date[i] <= end && (en == no_day || en > end))
             rows.push_back(static_cast<std::int32_t>(i));
@@ -453,15 +543,16 @@ void run_task(const context& ctx, const group& g, std::vector<side_job>& jobs,
         break;
       case table_id::population: {
         const int year = to_civil(end).year;
-        for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t i = from; i < to; ++i)
           if (d.population.year[i] == year) rows.push_back(static_cast<std::int32_t>(i));
         break;
       }
       default:
-        for (std::size_t i = 0; i < n; ++i) rows.push_back(static_cast<std::int32_t>(i));
+        for (std::size_t i = from; i < to; ++i) rows.push_back(static_cast<std::int32_t>(i));
     }
   }
-  {
+  // Ages and consent (children on the register were checked above).
+  if (!(g.table == table_id::children && !event)) {
     std::size_t kept = 0;
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const std::int32_t r = rows[i];
@@ -501,356 +592,434 @@ void run_task(const context& ctx, const group& g, std::vector<side_job>& jobs,
     rows.resize(kept);
     if (event) placing_day.resize(kept);
   }
+  out.units.resize(rows.size());
+  if (g.table == table_id::children) {
+    for (std::size_t i = 0; i < rows.size(); ++i) out.units[i] = d.children.org_unit[rows[i]].value;
+  } else if (g.table == table_id::cases) {
+    for (std::size_t i = 0; i < rows.size(); ++i) out.units[i] = d.cases.org_unit[rows[i]].value;
+  } else {
+    for (std::size_t i = 0; i < rows.size(); ++i) out.units[i] = ctx.row_unit(g.table, rows[i]).value;
+  }
+  out.cells_by_dims.clear();
+}
 
-  eval_context ec;
-  ec.data = &d;
-  ec.rel = &ctx.rel;
-  ec.period_start = start;
-  ec.period_end = end;
-  ec.holidays = &ctx.holidays;
-  ec.honour_consent = honour;
-
-  const std::size_t slots = slot_count(ctx);
-  std::vector<std::int32_t> selected;
-  std::vector<std::int32_t> selected_pos;
-  std::vector<std::int32_t> units_of_rows;
-  std::map<std::vector<int>, std::vector<std::int64_t>> cell_cache;
-  std::vector<std::size_t> combo_offsets;
-  std::vector<std::int64_t> combo_cells, local_cells;
-  std::vector<std::int64_t> combos, next;
-  value_batch batch;
-
-  for (std::size_t job_index : g.jobs) {
-    side_job& job = jobs[job_index];
-    if (reusable(job)) {
-      job.out[period_index] = job.out[static_cast<std::size_t>(same_end_as)];
-      continue;
+// The code (or `domain` for missing) of one single-valued dimension for every candidate row,
+// multiplied into `cells` (mixed radix). The dimensions read on every stock of children
+// (sex, age band) have their own loops; the others go through dimension_of_row.
+void add_dimension_codes(const context& ctx, const dim_spec& spec, std::int64_t radix,
+                         const group& g, const scan_rows& c, day_number end,
+                         const age_thresholds& at_end, std::vector<std::int64_t>& cells) {
+  const dataset& d = ctx.data;
+  const std::size_t n = c.rows.size();
+  const bool event = g.placing == placing_kind::event;
+  if (g.table == table_id::children && spec.info->id == dimension_id::sex) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const code s = d.children.sex[c.rows[i]];
+      cells[i] = cells[i] * radix + (s == no_code ? spec.domain : static_cast<std::int64_t>(s));
     }
-    // 2. The job's own condition.
-    selected.resize(rows.size());
-    std::size_t n_sel = rows.size();
-    if (job.has_where) {
-      n_sel = job.where.select(ec, rows.data(), rows.size(), selected.data());
-    } else {
-      std::copy(rows.begin(), rows.end(), selected.begin());
-    }
-    selected.resize(n_sel);
-    // Positions of the selected rows among the candidates (select keeps their order).
-    selected_pos.resize(n_sel);
-    if (!job.has_where) {
-      std::iota(selected_pos.begin(), selected_pos.end(), 0);
-    } else {
-      for (std::size_t i = 0, j = 0; i < rows.size() && j < n_sel; ++i)
-        if (rows[i] == selected[j]) selected_pos[j++] = static_cast<std::int32_t>(i);
-    }
-    // The unit and single-valued cell of every candidate row, computed once per task for each
-    // breakdown and shared by the jobs of the group that use it.
-    const bool single_valued = std::none_of(job.dims.begin(), job.dims.end(), [&](int d) {
-      return ctx.dims[static_cast<std::size_t>(d)].info->multi_valued;
-    });
-    const std::vector<std::int64_t>* row_cells = nullptr;
-    if (single_valued) {
-      auto it = cell_cache.find(job.dims);
-      if (it == cell_cache.end()) {
-        std::vector<std::int64_t> cells_of(rows.size(), 0);
-        if (!job.dims.empty()) {
-          for (std::size_t i = 0; i < rows.size(); ++i) {
-            std::int64_t cell = 0;
-            for (std::size_t di = 0; di < job.dims.size(); ++di) {
-              const dim_spec& spec = ctx.dims[static_cast<std::size_t>(job.dims[di])];
-              const dim_value v = dimension_of_row(ctx, spec, g.table, rows[i],
-                                                   event ? placing_day[i] : end, end, at_end);
-              cell = cell * job.radix[di] + (v.single < 0 ? spec.domain : v.single);
-            }
-            cells_of[i] = cell;
-          }
+    return;
+  }
+  if (g.table == table_id::children && spec.info->id == dimension_id::age_band && !event) {
+    // Band thresholds on the stock day: a band [low, high] holds the births in
+    // (at_least[high + 1], at_least[low]]; the first band that holds a birth is its band.
+    const auto& bands = ctx.request.age_bands;
+    for (std::size_t i = 0; i < n; ++i) {
+      const day_number birth = d.children.birth_date[c.rows[i]];
+      std::int64_t code = spec.domain;
+      for (std::size_t b = 0; b < bands.size(); ++b)
+        if (bands[b].high <= max_tracked_age && at_end.in_range(birth, bands[b].low, bands[b].high)) {
+          code = static_cast<std::int64_t>(b);
+          break;
         }
-        it = cell_cache.emplace(job.dims, std::move(cells_of)).first;
-      }
-      row_cells = &it->second;
+      cells[i] = cells[i] * radix + code;
     }
-    if (units_of_rows.empty() && !rows.empty()) {
-      units_of_rows.resize(rows.size());
-      for (std::size_t i = 0; i < rows.size(); ++i) units_of_rows[i] = ctx.row_unit(g.table, rows[i]).value;
-    }
+    return;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const dim_value v = dimension_of_row(ctx, spec, g.table, c.rows[i],
+                                         event ? c.placing_day[i] : end, end, at_end);
+    cells[i] = cells[i] * radix + (v.single < 0 ? spec.domain : v.single);
+  }
+}
 
-    // 3. The cells of every selected row, in the full code space of the breakdown, then
-    // renumbered densely over the cells that occur (a breakdown by agency and topic has
-    // thousands of possible cells, of which a period touches a few).
+// Accumulates `n` rows into `a`: row i at unit `units[i]` (skipped when negative), in the cells
+// cells[offsets[i] .. offsets[i + 1]) (Single: the one cell cells[i]).
+template <bool Single>
+void accumulate_rows(accumulator& a, std::size_t n, const std::int32_t* units,
+                     const std::int64_t* cells, const std::size_t* offsets, std::int64_t width,
+                     const value_batch& arg) {
+  auto each = [&](auto&& add) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (units[i] < 0) continue;
+      const std::int64_t base = static_cast<std::int64_t>(units[i]) * width;
+      if constexpr (Single) {
+        add(i, static_cast<std::size_t>(base + cells[i]));
+      } else {
+        for (std::size_t k = offsets[i]; k < offsets[i + 1]; ++k)
+          add(i, static_cast<std::size_t>(base + cells[k]));
+      }
+    }
+  };
+  const std::uint8_t* valid = arg.valid.data();
+  const double* x = arg.value.data();
+  switch (a.kind) {
+    case aggregate_kind::count_distinct:
+    case aggregate_kind::median:
+    case aggregate_kind::percentile:
+      each([&](std::size_t i, std::size_t idx) {
+        if (valid[i]) a.pairs.emplace_back(static_cast<std::int64_t>(idx), x[i]);
+      });
+      break;
+    case aggregate_kind::count:
+      each([&](std::size_t i, std::size_t idx) {
+        a.a[idx] += valid[i];
+        a.any[idx] = 1;
+      });
+      break;
+    case aggregate_kind::sum:
+      each([&](std::size_t i, std::size_t idx) {
+        if (!valid[i]) return;
+        a.a[idx] += x[i];
+        a.any[idx] = 1;
+      });
+      break;
+    case aggregate_kind::avg:
+    case aggregate_kind::stddev:
+    case aggregate_kind::variance:
+      each([&](std::size_t i, std::size_t idx) {
+        if (!valid[i]) return;
+        a.a[idx] += 1;
+        a.b[idx] += x[i];
+        a.c[idx] += x[i] * x[i];
+        a.any[idx] = 1;
+      });
+      break;
+    case aggregate_kind::min:
+      each([&](std::size_t i, std::size_t idx) {
+        if (!valid[i]) return;
+        a.c[idx] = a.any[idx] ? std::min(a.c[idx], x[i]) : x[i];
+        a.any[idx] = 1;
+      });
+      break;
+    case aggregate_kind::max:
+      each([&](std::size_t i, std::size_t idx) {
+        if (!valid[i]) return;
+        a.c[idx] = a.any[idx] ? std::max(a.c[idx], x[i]) : x[i];
+        a.any[idx] = 1;
+      });
+      break;
+    case aggregate_kind::units_reached: break;
+  }
+}
+
+constexpr std::int64_t dense_cells = 4096;  // code spaces up to this size are used as they are
+
+// Evaluates one job over the candidate rows of a scan into `out`.
+void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows& c,
+              const eval_context& ec, day_number end, const age_thresholds& at_end,
+              scan_scratch& s, partial& out) {
+  const bool event = g.placing == placing_kind::event;
+  const std::size_t n_rows = c.rows.size();
+  // 1. The job's own condition.
+  const std::int32_t* sel = c.rows.data();
+  std::size_t n_sel = n_rows;
+  const std::int32_t* pos = nullptr;  // positions of the selected rows among the candidates
+  if (job.has_where) {
+    s.selected.resize(n_rows);
+    n_sel = job.where.select(ec, c.rows.data(), n_rows, s.selected.data());
+    s.selected_pos.resize(n_sel);
+    for (std::size_t i = 0, j = 0; i < n_rows && j < n_sel; ++i)
+      if (c.rows[i] == s.selected[j]) s.selected_pos[j++] = static_cast<std::int32_t>(i);
+    sel = s.selected.data();
+    pos = s.selected_pos.data();
+  }
+  auto at = [&](std::size_t i) { return pos ? static_cast<std::size_t>(pos[i]) : i; };
+
+  // 2. Units and cells of the selected rows.
+  std::vector<std::int32_t> sel_units_storage;
+  const std::int32_t* sel_units = c.units.data();
+  if (pos) {
+    sel_units_storage.resize(n_sel);
+    for (std::size_t i = 0; i < n_sel; ++i) sel_units_storage[i] = c.units[at(i)];
+    sel_units = sel_units_storage.data();
+  }
+  const bool single_valued = std::none_of(job.dims.begin(), job.dims.end(), [&](int d) {
+    return ctx.dims[static_cast<std::size_t>(d)].info->multi_valued;
+  });
+  s.sel_cells.clear();
+  s.cell_offsets.clear();
+  if (single_valued) {
+    auto it = c.cells_by_dims.find(job.dims);
+    if (it == c.cells_by_dims.end()) {
+      std::vector<std::int64_t> cells_of(n_rows, 0);
+      for (std::size_t di = 0; di < job.dims.size(); ++di)
+        add_dimension_codes(ctx, ctx.dims[static_cast<std::size_t>(job.dims[di])], job.radix[di],
+                            g, c, end, at_end, cells_of);
+      it = c.cells_by_dims.emplace(job.dims, std::move(cells_of)).first;
+    }
+    s.sel_cells.resize(n_sel);
+    for (std::size_t i = 0; i < n_sel; ++i) s.sel_cells[i] = it->second[at(i)];
+  } else {
     std::vector<std::int64_t> strides(job.dims.size(), 1);
     for (std::size_t di = job.dims.size(); di-- > 1;) strides[di - 1] = strides[di] * job.radix[di];
-    combo_offsets.assign(1, 0);
-    combo_cells.clear();
-    for (std::size_t i = 0; i < n_sel && !job.dims.empty(); ++i) {
-      const std::int32_t row = selected[i];
-      const std::size_t at = static_cast<std::size_t>(selected_pos[i]);
-      if (units_of_rows[at] >= 0) {
-        const day_number day = event ? placing_day[at] : end;
-        combos.assign(1, row_cells ? (*row_cells)[at] : 0);
-        for (std::size_t di = 0; !row_cells && di < job.dims.size(); ++di) {
+    s.cell_offsets.assign(1, 0);
+    for (std::size_t i = 0; i < n_sel; ++i) {
+      if (sel_units[i] >= 0) {
+        const std::size_t p = at(i);
+        const day_number day = event ? c.placing_day[p] : end;
+        s.combos.assign(1, 0);
+        for (std::size_t di = 0; di < job.dims.size(); ++di) {
           const dim_spec& spec = ctx.dims[static_cast<std::size_t>(job.dims[di])];
-          const dim_value v = dimension_of_row(ctx, spec, g.table, row, day, end, at_end);
+          const dim_value v = dimension_of_row(ctx, spec, g.table, sel[i], day, end, at_end);
           const std::int64_t stride = strides[di];
           if (v.multi && v.set != 0) {
-            next.clear();
+            s.next.clear();
             for (int bit = 0; bit < 64; ++bit)
               if (v.set >> bit & 1U)
-                for (auto c : combos) next.push_back(c + bit * stride);
-            combos.swap(next);
+                for (auto cc : s.combos) s.next.push_back(cc + bit * stride);
+            s.combos.swap(s.next);
           } else {
             const std::int64_t code = (v.multi || v.single < 0) ? spec.domain : v.single;
-            for (auto& c : combos) c += code * stride;
+            for (auto& cc : s.combos) cc += code * stride;
           }
         }
-        combo_cells.insert(combo_cells.end(), combos.begin(), combos.end());
+        s.sel_cells.insert(s.sel_cells.end(), s.combos.begin(), s.combos.end());
       }
-      combo_offsets.push_back(combo_cells.size());
+      s.cell_offsets.push_back(s.sel_cells.size());
     }
-    constexpr std::int64_t dense_cells = 4096;  // small code spaces are used as they are
-    if (job.cells <= dense_cells) {
-      local_cells.resize(static_cast<std::size_t>(job.cells));
-      std::iota(local_cells.begin(), local_cells.end(), 0);
-    } else {
-      local_cells.assign(combo_cells.begin(), combo_cells.end());
-      std::sort(local_cells.begin(), local_cells.end());
-      local_cells.erase(std::unique(local_cells.begin(), local_cells.end()), local_cells.end());
-      for (auto& c : combo_cells)
-        c = std::lower_bound(local_cells.begin(), local_cells.end(), c) - local_cells.begin();
-    }
-    const std::int64_t cells = std::max<std::int64_t>(1, static_cast<std::int64_t>(local_cells.size()));
-    if (local_cells.empty()) local_cells.push_back(0);
-
-    // Aggregates, first by (row unit, cell): a row touches one unit, and the units are
-    // rolled up to their slots (every requested ancestor level) once at the end, so the
-    // per-row work does not grow with the number of levels.
-    const std::size_t total = slots * static_cast<std::size_t>(cells);
-    const std::size_t units = d.org_units.size();
-    const std::size_t unit_total = units * static_cast<std::size_t>(cells);
-    const auto& terms = job.value.aggregates();
-    std::vector<accumulator> acc(terms.size());   // by slot, filled by the roll-up
-    std::vector<accumulator> uacc(terms.size());  // by unit
-    std::vector<value_batch> args(terms.size());
-    auto size_arrays = [&](accumulator& a, aggregate_kind kind, std::size_t n) {
-      a.kind = kind;
-      if (needs_pairs(kind)) return;
-      a.a.assign(n, 0.0);
-      a.any.assign(n, 0);
-      if (kind == aggregate_kind::stddev || kind == aggregate_kind::variance ||
-          kind == aggregate_kind::avg) {
-        a.b.assign(n, 0.0);
-        a.c.assign(n, 0.0);
-      }
-      if (kind == aggregate_kind::min || kind == aggregate_kind::max) a.c.assign(n, 0.0);
-    };
-    for (std::size_t k = 0; k < terms.size(); ++k) {
-      size_arrays(acc[k], terms[k].kind, total);
-      size_arrays(uacc[k], terms[k].kind, unit_total);
-      if (terms[k].kind != aggregate_kind::units_reached)
-        terms[k].argument.evaluate(ec, selected.data(), n_sel, args[k]);
-    }
-    std::vector<std::uint8_t> unit_touched(unit_total, 0);
-
-    for (std::size_t i = 0; i < n_sel; ++i) {
-      const std::size_t pos = static_cast<std::size_t>(selected_pos[i]);
-      const org_unit_index unit{units_of_rows[pos]};
-      if (!unit.valid()) continue;
-      if (job.dims.empty())
-        combos.assign(1, 0);
-      else
-        combos.assign(combo_cells.begin() + static_cast<std::ptrdiff_t>(combo_offsets[i]),
-                      combo_cells.begin() + static_cast<std::ptrdiff_t>(combo_offsets[i + 1]));
-      const std::int64_t base = static_cast<std::int64_t>(unit.value) * cells;
-      for (auto c : combos) unit_touched[static_cast<std::size_t>(base + c)] = 1;
-      for (std::size_t k = 0; k < terms.size(); ++k) {
-        accumulator& a = uacc[k];
-        if (a.kind == aggregate_kind::units_reached) {
-          // The unit reached is placed at itself and its ancestors, not at the row's unit.
-          const org_unit_index reached = ctx.tree.ancestor_at_level(unit, terms[k].level);
-          if (!reached.valid()) continue;
-          for (auto c : combos)
-            a.pairs.emplace_back(static_cast<std::int64_t>(reached.value) * cells + c,
-                                 static_cast<double>(reached.value));
-          continue;
-        }
-        const bool valid = args[k].valid[i] != 0;
-        const double x = args[k].value[i];
-        for (auto c : combos) {
-          const std::size_t idx = static_cast<std::size_t>(base + c);
-          switch (a.kind) {
-            case aggregate_kind::count_distinct:
-            case aggregate_kind::median:
-            case aggregate_kind::percentile:
-              if (valid) a.pairs.emplace_back(base + c, x);
-              break;
-            case aggregate_kind::count:
-              if (valid) a.a[idx] += 1;
-              a.any[idx] = 1;
-              break;
-            case aggregate_kind::sum:
-              if (valid) {
-                a.a[idx] += x;
-                a.any[idx] = 1;
-              }
-              break;
-            case aggregate_kind::avg:
-            case aggregate_kind::stddev:
-            case aggregate_kind::variance:
-              if (valid) {
-                a.a[idx] += 1;
-                a.b[idx] += x;
-                a.c[idx] += x * x;
-                a.any[idx] = 1;
-              }
-              break;
-            case aggregate_kind::min:
-              if (valid) {
-                a.c[idx] = a.any[idx] ? std::min(a.c[idx], x) : x;
-                a.any[idx] = 1;
-              }
-              break;
-            case aggregate_kind::max:
-              if (valid) {
-                a.c[idx] = a.any[idx] ? std::max(a.c[idx], x) : x;
-                a.any[idx] = 1;
-              }
-              break;
-            case aggregate_kind::units_reached: break;
-          }
-        }
-      }
-    }
-
-    // Roll units up to their slots.
-    std::vector<std::uint8_t> touched(total, 0);
-    for (std::size_t u = 0; u < units; ++u) {
-      const std::int32_t s0 = ctx.slot_offsets[u];
-      const std::int32_t s1 = ctx.slot_offsets[u + 1];
-      if (s0 == s1) continue;
-      for (std::int64_t c = 0; c < cells; ++c) {
-        const std::size_t from = u * static_cast<std::size_t>(cells) + static_cast<std::size_t>(c);
-        if (!unit_touched[from]) continue;
-        for (std::int32_t s = s0; s < s1; ++s) {
-          const std::size_t to = static_cast<std::size_t>(ctx.slot_list[static_cast<std::size_t>(s)]) *
-                                     static_cast<std::size_t>(cells) + static_cast<std::size_t>(c);
-          touched[to] = 1;
-          for (std::size_t k = 0; k < terms.size(); ++k) {
-            accumulator& a = acc[k];
-            const accumulator& ua = uacc[k];
-            if (needs_pairs(a.kind) || !ua.any[from]) continue;
-            switch (a.kind) {
-              case aggregate_kind::min:
-                a.c[to] = a.any[to] ? std::min(a.c[to], ua.c[from]) : ua.c[from];
-                break;
-              case aggregate_kind::max:
-                a.c[to] = a.any[to] ? std::max(a.c[to], ua.c[from]) : ua.c[from];
-                break;
-              default:
-                a.a[to] += ua.a[from];
-                if (!a.b.empty()) {
-                  a.b[to] += ua.b[from];
-                  a.c[to] += ua.c[from];
-                }
-            }
-            a.any[to] = 1;
-          }
-        }
-      }
-    }
-    for (std::size_t k = 0; k < terms.size(); ++k) {
-      if (!needs_pairs(acc[k].kind)) continue;
-      auto& out = acc[k].pairs;
-      for (const auto& [key, x] : uacc[k].pairs) {
-        const std::size_t u = static_cast<std::size_t>(key / cells);
-        const std::int64_t c = key % cells;
-        for (std::int32_t s = ctx.slot_offsets[u]; s < ctx.slot_offsets[u + 1]; ++s) {
-          const std::int64_t to = static_cast<std::int64_t>(ctx.slot_list[static_cast<std::size_t>(s)]) * cells + c;
-          out.emplace_back(to, x);
-          touched[static_cast<std::size_t>(to)] = 1;
-        }
-      }
-      std::vector<std::pair<std::int64_t, double>>().swap(uacc[k].pairs);
-    }
-
-    // 4. Finish the aggregates and combine them per cell.
-    std::vector<double> term_value(terms.size() * total, 0.0);
-    std::vector<std::uint8_t> term_valid(terms.size() * total, 0);
-    for (std::size_t k = 0; k < terms.size(); ++k) {
-      accumulator& a = acc[k];
-      double* tv = term_value.data() + k * total;
-      std::uint8_t* tvalid = term_valid.data() + k * total;
-      if (needs_pairs(a.kind)) {
-        std::sort(a.pairs.begin(), a.pairs.end());
-        std::vector<double> values;
-        for (std::size_t i = 0; i < a.pairs.size();) {
-          std::size_t j = i;
-          while (j < a.pairs.size() && a.pairs[j].first == a.pairs[i].first) ++j;
-          const std::size_t idx = static_cast<std::size_t>(a.pairs[i].first);
-          if (a.kind == aggregate_kind::count_distinct || a.kind == aggregate_kind::units_reached) {
-            std::size_t distinct = 0;
-            for (std::size_t q = i; q < j; ++q)
-              if (q == i || a.pairs[q].second != a.pairs[q - 1].second) ++distinct;
-            tv[idx] = static_cast<double>(distinct);
-          } else {
-            values.clear();
-            for (std::size_t q = i; q < j; ++q) values.push_back(a.pairs[q].second);
-            const double pct = a.kind == aggregate_kind::median ? 0.5 : terms[k].percentile;
-            tv[idx] = quantile_sorted(values.data(), values.size(), pct);
-          }
-          tvalid[idx] = 1;
-          i = j;
-        }
-        if (a.kind == aggregate_kind::count_distinct || a.kind == aggregate_kind::units_reached)
-          for (std::size_t idx = 0; idx < total; ++idx)
-            if (touched[idx]) tvalid[idx] = 1;  // zero distinct values is a count of 0
-        continue;
-      }
-      for (std::size_t idx = 0; idx < total; ++idx) {
-        if (!a.any[idx]) continue;
-        switch (a.kind) {
-          case aggregate_kind::count:
-          case aggregate_kind::sum:
-          case aggregate_kind::min:
-          case aggregate_kind::max:
-            tv[idx] = a.kind == aggregate_kind::min || a.kind == aggregate_kind::max ? a.c[idx] : a.a[idx];
-            tvalid[idx] = 1;
-            break;
-          case aggregate_kind::avg:
-            tv[idx] = a.b[idx] / a.a[idx];
-            tvalid[idx] = 1;
-            break;
-          case aggregate_kind::stddev:
-          case aggregate_kind::variance: {
-            const double n = a.a[idx];
-            if (n < 2) break;
-            const double var = std::max(0.0, (a.c[idx] - a.b[idx] * a.b[idx] / n) / (n - 1));
-            tv[idx] = a.kind == aggregate_kind::variance ? var : std::sqrt(var);
-            tvalid[idx] = 1;
-            break;
-          }
-          default: break;
-        }
-      }
-    }
-    auto& out = job.out[period_index];
-    out.clear();
-    std::vector<double> values(terms.size());
-    std::vector<std::uint8_t> valids(terms.size());
-    for (std::size_t idx = 0; idx < total; ++idx) {
-      if (!touched[idx]) continue;
-      for (std::size_t k = 0; k < terms.size(); ++k) {
-        values[k] = term_value[k * total + idx];
-        valids[k] = term_valid[k * total + idx];
-      }
-      double v = 0;
-      if (job.value.combine(values.data(), valids.data(), start, end, v)) {
-        // Back to the full code space: slot-major, cells ascending, so `out` stays sorted.
-        const std::int64_t slot = static_cast<std::int64_t>(idx) / cells;
-        const std::int64_t local = static_cast<std::int64_t>(idx) % cells;
-        out.emplace_back(slot * job.cells + local_cells[static_cast<std::size_t>(local)], v);
-      }
-    }
-
   }
+  // A big code space (a breakdown by agency and topic has thousands of cells, of which a
+  // period touches a few) is renumbered densely over the cells that occur.
+  out.local_cells.clear();
+  out.cells = job.cells;
+  if (job.cells > dense_cells) {
+    out.local_cells.assign(s.sel_cells.begin(), s.sel_cells.end());
+    std::sort(out.local_cells.begin(), out.local_cells.end());
+    out.local_cells.erase(std::unique(out.local_cells.begin(), out.local_cells.end()),
+                          out.local_cells.end());
+    for (auto& cc : s.sel_cells)
+      cc = std::lower_bound(out.local_cells.begin(), out.local_cells.end(), cc) - out.local_cells.begin();
+    if (out.local_cells.empty()) out.local_cells.push_back(0);
+    out.cells = static_cast<std::int64_t>(out.local_cells.size());
+  }
+
+  // 3. Aggregates by (unit, cell).
+  const std::size_t unit_total = ctx.data.org_units.size() * static_cast<std::size_t>(out.cells);
+  const auto& terms = job.value.aggregates();
+  out.terms.resize(terms.size());
+  s.args.resize(terms.size());
+  out.touched.assign(unit_total, 0);
+  const std::int64_t* cells = s.sel_cells.data();
+  const std::size_t* offsets = s.cell_offsets.data();
+  for (std::size_t i = 0; i < n_sel; ++i) {
+    if (sel_units[i] < 0) continue;
+    const std::size_t base = static_cast<std::size_t>(sel_units[i]) * static_cast<std::size_t>(out.cells);
+    if (single_valued) {
+      out.touched[base + static_cast<std::size_t>(cells[i])] = 1;
+    } else {
+      for (std::size_t k = offsets[i]; k < offsets[i + 1]; ++k)
+        out.touched[base + static_cast<std::size_t>(cells[k])] = 1;
+    }
+  }
+  for (std::size_t k = 0; k < terms.size(); ++k) {
+    accumulator& a = out.terms[k];
+    size_accumulator(a, terms[k].kind, unit_total);
+    a.pairs.clear();
+    if (terms[k].kind == aggregate_kind::units_reached) {
+      // The unit reached is placed at itself and its ancestors, not at the row's unit.
+      for (std::size_t i = 0; i < n_sel; ++i) {
+        if (sel_units[i] < 0) continue;
+        const org_unit_index reached = ctx.tree.ancestor_at_level(org_unit_index{sel_units[i]}, terms[k].level);
+        if (!reached.valid()) continue;
+        const std::int64_t base = static_cast<std::int64_t>(reached.value) * out.cells;
+        if (single_valued) {
+          a.pairs.emplace_back(base + cells[i], static_cast<double>(reached.value));
+        } else {
+          for (std::size_t q = offsets[i]; q < offsets[i + 1]; ++q)
+            a.pairs.emplace_back(base + cells[q], static_cast<double>(reached.value));
+        }
+      }
+      continue;
+    }
+    terms[k].argument.evaluate(ec, sel, n_sel, s.args[k]);
+    if (single_valued)
+      accumulate_rows<true>(a, n_sel, sel_units, cells, offsets, out.cells, s.args[k]);
+    else
+      accumulate_rows<false>(a, n_sel, sel_units, cells, offsets, out.cells, s.args[k]);
+  }
+}
+
+// Runs one scan: the candidates of `span`, then every job in `job_list` into its partial.
+void run_scan(const context& ctx, const group& g, const std::vector<side_job>& jobs,
+              const std::vector<std::size_t>& job_list, const scan_span& span,
+              partial* const* outs) {
+  const age_thresholds at_end(span.end);
+  thread_local scan_rows c;
+  thread_local scan_scratch s;
+  find_candidates(ctx, g, span, at_end, c);
+  eval_context ec;
+  ec.data = &ctx.data;
+  ec.rel = &ctx.rel;
+  ec.period_start = span.start;
+  ec.period_end = span.end;
+  ec.holidays = &ctx.holidays;
+  ec.honour_consent = ctx.request.honour_consent;
+  for (std::size_t k = 0; k < job_list.size(); ++k)
+    scan_job(ctx, g, jobs[job_list[k]], c, ec, span.end, at_end, s, *outs[k]);
+}
+
+// Rolls a job's partial up to the slots, finishes the aggregates, combines them per cell and
+// writes the cells with a value to job.out[period_index].
+void finish_job(const context& ctx, side_job& job, std::size_t period_index, partial& p) {
+  const period& per = ctx.request.periods[period_index];
+  const std::size_t slots = slot_count(ctx);
+  const std::size_t units = ctx.data.org_units.size();
+  const std::int64_t cells = p.cells;
+  const std::size_t total = slots * static_cast<std::size_t>(cells);
+  const auto& terms = job.value.aggregates();
+  std::vector<accumulator> acc(terms.size());
+  for (std::size_t k = 0; k < terms.size(); ++k) size_accumulator(acc[k], terms[k].kind, total);
+  std::vector<std::uint8_t> touched(total, 0);
+
+  // Roll units up to their slots.
+  for (std::size_t u = 0; u < units; ++u) {
+    const std::int32_t s0 = ctx.slot_offsets[u];
+    const std::int32_t s1 = ctx.slot_offsets[u + 1];
+    if (s0 == s1) continue;
+    for (std::int64_t c = 0; c < cells; ++c) {
+      const std::size_t from = u * static_cast<std::size_t>(cells) + static_cast<std::size_t>(c);
+      if (!p.touched[from]) continue;
+      for (std::int32_t s = s0; s < s1; ++s) {
+        const std::size_t to = static_cast<std::size_t>(ctx.slot_list[static_cast<std::size_t>(s)]) *
+                                   static_cast<std::size_t>(cells) + static_cast<std::size_t>(c);
+        touched[to] = 1;
+        for (std::size_t k = 0; k < terms.size(); ++k)
+          if (!needs_pairs(acc[k].kind)) add_entry(acc[k], to, p.terms[k], from);
+      }
+    }
+  }
+  for (std::size_t k = 0; k < terms.size(); ++k) {
+    if (!needs_pairs(acc[k].kind)) continue;
+    auto& out = acc[k].pairs;
+    for (const auto& [key, x] : p.terms[k].pairs) {
+      const std::size_t u = static_cast<std::size_t>(key / cells);
+      const std::int64_t c = key % cells;
+      for (std::int32_t s = ctx.slot_offsets[u]; s < ctx.slot_offsets[u + 1]; ++s) {
+        const std::int64_t to = static_cast<std::int64_t>(ctx.slot_list[static_cast<std::size_t>(s)]) * cells + c;
+        out.emplace_back(to, x);
+        touched[static_cast<std::size_t>(to)] = 1;
+      }
+    }
+    std::vector<std::pair<std::int64_t, double>>().swap(p.terms[k].pairs);
+  }
+
+  // Finish the aggregates and combine them per cell.
+  std::vector<double> term_value(terms.size() * total, 0.0);
+  std::vector<std::uint8_t> term_valid(terms.size() * total, 0);
+  for (std::size_t k = 0; k < terms.size(); ++k) {
+    accumulator& a = acc[k];
+    double* tv = term_value.data() + k * total;
+    std::uint8_t* tvalid = term_valid.data() + k * total;
+    if (needs_pairs(a.kind)) {
+      std::sort(a.pairs.begin(), a.pairs.end());
+      std::vector<double> values;
+      for (std::size_t i = 0; i < a.pairs.size();) {
+        std::size_t j = i;
+        while (j < a.pairs.size() && a.pairs[j].first == a.pairs[i].first) ++j;
+        const std::size_t idx = static_cast<std::size_t>(a.pairs[i].first);
+        if (a.kind == aggregate_kind::count_distinct || a.kind == aggregate_kind::units_reached) {
+          std::size_t distinct = 0;
+          for (std::size_t q = i; q < j; ++q)
+            if (q == i || a.pairs[q].second != a.pairs[q - 1].second) ++distinct;
+          tv[idx] = static_cast<double>(distinct);
+        } else {
+          values.clear();
+          for (std::size_t q = i; q < j; ++q) values.push_back(a.pairs[q].second);
+          const double pct = a.kind == aggregate_kind::median ? 0.5 : terms[k].percentile;
+          tv[idx] = quantile_sorted(values.data(), values.size(), pct);
+        }
+        tvalid[idx] = 1;
+        i = j;
+      }
+      if (a.kind == aggregate_kind::count_distinct || a.kind == aggregate_kind::units_reached)
+        for (std::size_t idx = 0; idx < total; ++idx)
+          if (touched[idx]) tvalid[idx] = 1;  // zero distinct values is a count of 0
+      continue;
+    }
+    for (std::size_t idx = 0; idx < total; ++idx) {
+      if (!a.any[idx]) continue;
+      switch (a.kind) {
+        case aggregate_kind::count:
+        case aggregate_kind::sum:
+          tv[idx] = a.a[idx];
+          tvalid[idx] = 1;
+          break;
+        case aggregate_kind::min:
+        case aggregate_kind::max:
+          tv[idx] = a.c[idx];
+          tvalid[idx] = 1;
+          break;
+        case aggregate_kind::avg:
+          tv[idx] = a.b[idx] / a.a[idx];
+          tvalid[idx] = 1;
+          break;
+        case aggregate_kind::stddev:
+        case aggregate_kind::variance: {
+          const double n = a.a[idx];
+          if (n < 2) break;
+          const double var = std::max(0.0, (a.c[idx] - a.b[idx] * a.b[idx] / n) / (n - 1));
+          tv[idx] = a.kind == aggregate_kind::variance ? var : std::sqrt(var);
+          tvalid[idx] = 1;
+          break;
+        }
+        default: break;
+      }
+    }
+  }
+  auto& out = job.out[period_index];
+  out.clear();
+  std::vector<double> values(terms.size());
+  std::vector<std::uint8_t> valids(terms.size());
+  for (std::size_t idx = 0; idx < total; ++idx) {
+    if (!touched[idx]) continue;
+    for (std::size_t k = 0; k < terms.size(); ++k) {
+      values[k] = term_value[k * total + idx];
+      valids[k] = term_valid[k * total + idx];
+    }
+    double v = 0;
+    if (job.value.combine(values.data(), valids.data(), per.start(), per.end(), v)) {
+      // Back to the job's code space: slot-major, cells ascending, so `out` stays sorted.
+      const std::int64_t slot = static_cast<std::int64_t>(idx) / cells;
+      const std::int64_t local = static_cast<std::int64_t>(idx) % cells;
+      const std::int64_t cell = p.local_cells.empty() ? local : p.local_cells[static_cast<std::size_t>(local)];
+      out.emplace_back(slot * job.cells + cell, v);
+    }
+  }
+}
+
+// Runs f(0) .. f(n - 1) on `threads` threads (the calling thread is one of them), taking
+// indexes in order; the first exception is rethrown once every thread has stopped.
+template <class F>
+void parallel_for(std::size_t n, unsigned threads, const F& f) {
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto worker = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+      try {
+        f(i);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  const std::size_t helpers = std::min<std::size_t>(threads, n);
+  for (std::size_t t = 1; t < helpers; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
 }
 
 std::string side_key(const side_job& j) {
@@ -1059,6 +1228,10 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
       if (t.kind != aggregate_kind::count && t.kind != aggregate_kind::sum &&
           t.kind != aggregate_kind::count_distinct && t.kind != aggregate_kind::units_reached)
         j.count_like = false;
+    j.period_free = !(j.has_where && j.where.depends_on_period());
+    for (const auto& t : j.value.aggregates())
+      if (t.kind != aggregate_kind::units_reached && t.argument.depends_on_period())
+        j.period_free = false;
     j.end_only = j.placing != placing_kind::event &&
                  j.where_text.find("analytics_period_start") == std::string::npos &&
                  j.value_text.find("analytics_period_start") == std::string::npos &&
@@ -1112,52 +1285,158 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
       ctx.sorted[{j.table, j.date_column}] = &prepared.state().sorted_by(j.table, j.date_column);
   }
 
-  // Run (group, period) tasks on all cores: first every task whose results cannot be
-  // borrowed, then the stock tasks of periods ending on a day already computed.
-  {
-    struct task {
-      std::size_t group, period;
-      std::ptrdiff_t same_end_as;
-    };
-    std::vector<task> first, second;
-    for (std::size_t gi = 0; gi < groups.size(); ++gi)
-      for (std::size_t pi = 0; pi < request.periods.size(); ++pi) {
-        std::ptrdiff_t same = -1;
-        if (groups[gi].placing != placing_kind::event)
-          for (std::size_t q = 0; q < pi && same < 0; ++q)
-            if (request.periods[q].end() == request.periods[pi].end() &&
-                (groups[gi].placing != placing_kind::year ||
-                 to_civil(request.periods[q].end()).year == to_civil(request.periods[pi].end()).year))
-              same = static_cast<std::ptrdiff_t>(q);
-        (same < 0 ? first : second).push_back(task{gi, pi, same});
+  // Plan the scans, the finishes that merge their partials per (job, period), and the stock
+  // cells copied from an earlier period ending on the same day.
+  struct scan_item {
+    std::size_t group;
+    std::vector<std::size_t> jobs;
+    scan_span span;
+    std::size_t first_partial;  // partials[first_partial + k] belongs to jobs[k]
+    std::size_t estimate;       // candidate rows at most: the big scans start first
+  };
+  struct finish_item {
+    std::size_t job, period;
+    std::vector<std::size_t> partials;  // merged in this order
+  };
+  struct copy_item {
+    std::size_t job, period, from;
+  };
+  std::vector<scan_item> scans;
+  std::vector<finish_item> finishes;
+  std::vector<copy_item> copies;
+  std::size_t partial_count = 0;
+  // A scan of many rows is cut into pieces (at most 4, by the rows only, so that the result
+  // never depends on the number of threads) that run on every core and merge exactly.
+  const auto pieces_of = [](std::size_t rows, bool dense) -> std::size_t {
+    return dense ? std::clamp<std::size_t>(rows / 65536, 1, 4) : 1;
+  };
+  const auto event_rows = [&](const group& g, day_number start, day_number end) -> std::size_t {
+    const sorted_dates& s = *ctx.sorted.at(std::make_pair(g.table, g.date_column));
+    return static_cast<std::size_t>(std::upper_bound(s.dates.begin(), s.dates.end(), end) -
+                                    std::lower_bound(s.dates.begin(), s.dates.end(), start));
+  };
+  // Adds the scans of `job_list` over [start, end]; returns, per job, its partials.
+  const auto add_scans = [&](std::size_t gi, const std::vector<std::size_t>& job_list,
+                             day_number start, day_number end) {
+    const group& g = groups[gi];
+    std::vector<std::vector<std::size_t>> of_job(job_list.size());
+    const std::size_t rows = g.placing == placing_kind::event ? event_rows(g, start, end)
+                                                              : ctx.table_size(g.table);
+    if (job_list.empty() || rows == 0) return of_job;
+    const bool dense = std::all_of(job_list.begin(), job_list.end(),
+                                   [&](std::size_t j) { return jobs[j].cells <= dense_cells; });
+    const std::size_t parts = pieces_of(rows, dense);
+    for (std::size_t part = 0; part < parts; ++part) {
+      scan_item s{gi, job_list, scan_span{start, end, part, parts}, partial_count, rows / parts};
+      for (std::size_t k = 0; k < job_list.size(); ++k) of_job[k].push_back(partial_count + k);
+      partial_count += job_list.size();
+      scans.push_back(std::move(s));
+    }
+    return of_job;
+  };
+  const auto& periods = request.periods;
+  for (std::size_t gi = 0; gi < groups.size(); ++gi) {
+    const group& g = groups[gi];
+    if (g.placing == placing_kind::event) {
+      // Jobs that read neither the period nor a big code space are scanned once per atom of
+      // time (the spans between the requested periods' boundaries) and each period merges
+      // its atoms; the others are scanned per period.
+      std::vector<std::size_t> by_atom, by_period;
+      for (std::size_t j : g.jobs)
+        (jobs[j].period_free && jobs[j].cells <= dense_cells ? by_atom : by_period).push_back(j);
+      if (!by_atom.empty()) {
+        std::vector<day_number> bounds;
+        for (const period& p : periods) {
+          bounds.push_back(p.start());
+          bounds.push_back(p.end() + 1);
+        }
+        std::sort(bounds.begin(), bounds.end());
+        bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
+        std::vector<std::vector<std::vector<std::size_t>>> atom_partials(bounds.size());
+        for (std::size_t a = 0; a + 1 < bounds.size(); ++a) {
+          const day_number first = bounds[a], last = bounds[a + 1] - 1;
+          const bool used = std::any_of(periods.begin(), periods.end(), [&](const period& p) {
+            return p.start() <= first && last <= p.end();
+          });
+          if (used) atom_partials[a] = add_scans(gi, by_atom, first, last);
+        }
+        for (std::size_t pi = 0; pi < periods.size(); ++pi)
+          for (std::size_t k = 0; k < by_atom.size(); ++k) {
+            finish_item f{by_atom[k], pi, {}};
+            for (std::size_t a = 0; a + 1 < bounds.size(); ++a)
+              if (periods[pi].start() <= bounds[a] && bounds[a + 1] - 1 <= periods[pi].end() &&
+                  !atom_partials[a].empty())
+                f.partials.insert(f.partials.end(), atom_partials[a][k].begin(),
+                                  atom_partials[a][k].end());
+            finishes.push_back(std::move(f));
+          }
       }
+      for (std::size_t pi = 0; pi < periods.size(); ++pi) {
+        const auto of_job = add_scans(gi, by_period, periods[pi].start(), periods[pi].end());
+        for (std::size_t k = 0; k < by_period.size(); ++k)
+          finishes.push_back(finish_item{by_period[k], pi, of_job[k]});
+      }
+      continue;
+    }
+    // Stocks depend on the period through its last day only (unless a job reads its start
+    // or length): a period ending on a day already computed copies its cells.
+    for (std::size_t pi = 0; pi < periods.size(); ++pi) {
+      std::ptrdiff_t same = -1;
+      for (std::size_t q = 0; q < pi && same < 0; ++q)
+        if (periods[q].end() == periods[pi].end() &&
+            (g.placing != placing_kind::year ||
+             to_civil(periods[q].end()).year == to_civil(periods[pi].end()).year))
+          same = static_cast<std::ptrdiff_t>(q);
+      std::vector<std::size_t> scanned;
+      for (std::size_t j : g.jobs) {
+        if (same >= 0 && jobs[j].end_only)
+          copies.push_back(copy_item{j, pi, static_cast<std::size_t>(same)});
+        else
+          scanned.push_back(j);
+      }
+      const auto of_job = add_scans(gi, scanned, periods[pi].start(), periods[pi].end());
+      for (std::size_t k = 0; k < scanned.size(); ++k)
+        finishes.push_back(finish_item{scanned[k], pi, of_job[k]});
+    }
+  }
+
+  // Run: every scan, then every finish, on all cores; then the copies.
+  {
     unsigned threads = request.threads ? request.threads : std::thread::hardware_concurrency();
     threads = std::max(1u, threads);
-    for (const std::vector<task>* phase : {&first, &second}) {
-      std::atomic<std::size_t> next{0};
-      std::exception_ptr failure;
-      std::mutex failure_mutex;
-      auto worker = [&] {
-        for (;;) {
-          const std::size_t t = next.fetch_add(1);
-          if (t >= phase->size()) return;
-          const task& k = (*phase)[t];
-          try {
-            run_task(ctx, groups[k.group], jobs, k.period, k.same_end_as);
-          } catch (...) {
-            std::lock_guard<std::mutex> lock(failure_mutex);
-            if (!failure) failure = std::current_exception();
-          }
-        }
-      };
-      std::vector<std::thread> pool;
-      const unsigned n = std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(phase->size(), 1)));
-      for (unsigned i = 1; i < n; ++i) pool.emplace_back(worker);
-      worker();
-      for (auto& t : pool) t.join();
-      if (failure) std::rethrow_exception(failure);
-    }
-    if (request.progress) request.progress("computing", first.size() + second.size(), first.size() + second.size());
+    std::vector<partial> partials(partial_count);
+    std::vector<std::size_t> order(scans.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return scans[a].estimate > scans[b].estimate;
+    });
+    parallel_for(scans.size(), threads, [&](std::size_t i) {
+      const scan_item& s = scans[order[i]];
+      std::vector<partial*> outs;
+      for (std::size_t k = 0; k < s.jobs.size(); ++k) outs.push_back(&partials[s.first_partial + k]);
+      run_scan(ctx, groups[s.group], jobs, s.jobs, s.span, outs.data());
+    });
+    // A partial read by one finish is finished in place; one shared by several (an atom of
+    // time inside several periods) is merged into a copy, and freed after its last reader.
+    std::vector<std::atomic<std::size_t>> readers(partial_count);
+    for (const finish_item& f : finishes)
+      for (std::size_t id : f.partials) readers[id].fetch_add(1, std::memory_order_relaxed);
+    parallel_for(finishes.size(), threads, [&](std::size_t i) {
+      const finish_item& f = finishes[i];
+      if (f.partials.empty()) return;  // no rows: no cells
+      partial merged;
+      partial* p = &merged;
+      if (f.partials.size() == 1 && readers[f.partials[0]].load() == 1) {
+        p = &partials[f.partials[0]];
+      } else {
+        for (std::size_t id : f.partials) merge(merged, partials[id]);
+      }
+      finish_job(ctx, jobs[f.job], f.period, *p);
+      for (std::size_t id : f.partials)
+        if (readers[id].fetch_sub(1) == 1) partials[id] = partial();
+    });
+    for (const copy_item& c : copies) jobs[c.job].out[c.period] = jobs[c.job].out[c.from];
+    if (request.progress) request.progress("computing", scans.size() + finishes.size(), scans.size() + finishes.size());
   }
 
   // Targets by (indicator code, unit, start, end).

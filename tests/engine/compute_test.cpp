@@ -228,6 +228,25 @@ TEST_F(ComputeOnGenerated, ManyPeriodsAtOnceEqualEachPeriodAlone) {
   EXPECT_EQ(together, alone);
 }
 
+TEST_F(ComputeOnGenerated, NestedPeriodsMergedFromAtomsEqualEachPeriodAlone) {
+  // The year, a half, a quarter, a month and an ISO week inside it: events are scanned once
+  // per atom of time between the periods' boundaries and merged per period; medians,
+  // distinct children and units reached must come out as when each period is alone.
+  const auto& cat = sg::engine::catalogue::standard();
+  for (const std::vector<std::string>& by :
+       {std::vector<std::string>{}, std::vector<std::string>{"sex", "concern_group"}}) {
+    const auto together = cells(sg::engine::compute(
+        *data_, cat, request("2024,2024S1,2024Q2,202405,2024W20,2024-05-10..2024-08-31", {1, 2, 3}, by)));
+    std::map<std::string, std::string> alone;
+    for (const char* p : {"2024", "2024S1", "2024Q2", "202405", "2024W20", "2024-05-10..2024-08-31"}) {
+      const auto part = cells(sg::engine::compute(*data_, cat, request(p, {1, 2, 3}, by)));
+      alone.insert(part.begin(), part.end());
+    }
+    EXPECT_EQ(together.size(), alone.size());
+    EXPECT_EQ(together, alone);
+  }
+}
+
 TEST_F(ComputeOnGenerated, AdditiveIndicatorsOfAParentAreTheSumOfItsChildren) {
   const auto& cat = sg::engine::catalogue::standard();
   const std::vector<std::string> additive = {

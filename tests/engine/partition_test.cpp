@@ -123,6 +123,39 @@ TEST(MergeResults, SerializedPartsGiveTheSingleProcessCsvForManyRequests) {
   }
 }
 
+TEST(MergeResults, ScansCutInPiecesGiveTheCellsOfWholeSubtrees) {
+  // 280,000 children in two provinces: the stock of children of the whole dataset is scanned
+  // in 4 pieces merged per unit, each province's in 2; merging the provinces' results must
+  // give the whole dataset's bytes.
+  const fs::path dir = test_root() / "pieces";
+  fs::remove_all(dir);
+  io::generate_options options;
+  options.children = 280000;
+  options.provinces = 2;
+  options.seed = 11;
+  io::generate_dataset((dir / "whole").string(), options);
+  const dataset whole = io::load_dataset((dir / "whole").string());
+  std::vector<dataset> parts;
+  for (const auto& folder : engine::split_dataset_by_root(whole, (dir / "parts").string()))
+    parts.push_back(io::load_dataset(folder));
+  const std::vector<compute_request> requests = {
+      request_of({"2024", "2024Q2", "202405", "2024W20"}, {1, 2, 3}, {}),
+      request_of({"2024"}, {2}, {"sex", "age_band"}),
+      request_of({"2024S1"}, {1}, {"circumstance"}),
+  };
+  for (compute_request request : requests) {
+    request.threads = 2;
+    std::vector<std::string> bytes;
+    for (const dataset& part : parts)
+      bytes.push_back(engine::serialize_result(engine::compute(part, engine::catalogue::standard(), request), request));
+    const std::string single = output::to_csv(engine::compute(whole, engine::catalogue::standard(), request));
+    EXPECT_GT(single.size(), 1000u);
+    EXPECT_EQ(output::to_csv(engine::merge_serialized(bytes)), single)
+        << request.periods.size() << " periods, " << request.by.size() << " breakdowns";
+  }
+  fs::remove_all(dir);
+}
+
 TEST(MergeResults, OnePartIsItsOwnResult) {
   const compute_request request = request_of({"2024"}, {2}, {"sex"});
   const engine::result r = engine::compute(fixture().parts[0], engine::catalogue::standard(), request);
