@@ -517,37 +517,46 @@ void find_candidates(const context& ctx, const group& g, const scan_span& span,
     const std::size_t n = ctx.table_size(g.table);
     const std::size_t from = n * span.part / span.parts;
     const std::size_t to = n * (span.part + 1) / span.parts;
-    rows.reserve(to - from);
+    // Present on `end`: started on or before it and not ended (no end, or one after it).
+    // Rows are written unconditionally and the count advances by the test: no branch to
+    // mispredict on a table in random date order.
+    const auto present = [&](const std::vector<day_number>& first, const std::vector<day_number>& last,
+                             auto&& also) {
+      rows.resize(to - from);
+      std::size_t k = 0;
+      for (std::size_t i = from; i < to; ++i) {
+        rows[k] = static_cast<std::int32_t>(i);
+        k += static_cast<std::size_t>((first[i] <= end) & ((last[i] == no_day) | (last[i] > end)) &
+                                      also(i));
+      }
+      rows.resize(k);
+    };
     switch (g.table) {
-      case table_id::children:
-        for (std::size_t i = from; i < to; ++i) {
-          const day_number ex = d.children.exit_date[i];
-          if (d.children.registered_date[i] <= end && (ex == no_day || ex > end) &&
-              at_end.in_range(d.children.birth_date[i], g.min_age, g.max_age))
-            rows.push_back(static_cast<std::int32_t>(i));
-        }
+      case table_id::children: {
+        // Ages at `end` in [min_age, max_age]: births in (at_least[max_age + 1], at_least[min_age]].
+        const day_number youngest = at_end.at_least[static_cast<std::size_t>(g.min_age)];
+        const day_number oldest = at_end.at_least[static_cast<std::size_t>(std::min(g.max_age + 1, max_tracked_age + 1))];
+        const auto& birth = d.children.birth_date;
+        present(d.children.registered_date, d.children.exit_date, [&](std::size_t i) {
+          return (birth[i] <= youngest) & (birth[i] > oldest);
+        });
         break;
+      }
       case table_id::cases:
-        for (std::size_t i = from; i < to; ++i) {
-          const day_number cl = d.cases.closed_date[i];
-          if (d.cases.reported_date[i] <= end && (cl == no_day || cl > end))
-            rows.push_back(static_cast<std::int32_t>(i));
-        }
+        present(d.cases.reported_date, d.cases.closed_date, [](std::size_t) { return true; });
         break;
       case table_id::circumstances:
-        for (std::size_t i = from; i < to; ++i) {
-          const day_number en = d.circumstances.end_date[i];
-          if (d.circumstances.start_date[i] <= end && (en == no_day || en > end))
-            rows.push_back(static_cast<std::int32_t>(i));
-        }
+        present(d.circumstances.start_date, d.circumstances.end_date, [](std::size_t) { return true; });
         break;
       case table_id::population: {
+        rows.reserve(to - from);
         const int year = to_civil(end).year;
         for (std::size_t i = from; i < to; ++i)
           if (d.population.year[i] == year) rows.push_back(static_cast<std::int32_t>(i));
         break;
       }
       default:
+        rows.reserve(to - from);
         for (std::size_t i = from; i < to; ++i) rows.push_back(static_cast<std::int32_t>(i));
     }
   }
@@ -620,18 +629,24 @@ void add_dimension_codes(const context& ctx, const dim_spec& spec, std::int64_t 
     return;
   }
   if (g.table == table_id::children && spec.info->id == dimension_id::age_band && !event) {
-    // Band thresholds on the stock day: a band [low, high] holds the births in
-    // (at_least[high + 1], at_least[low]]; the first band that holds a birth is its band.
+    // The band of every birth day on the stock day, in a table read once per row: a band
+    // [low, high] holds the births in (at_least[high + 1], at_least[low]]; the first band
+    // that holds a birth is its band.
     const auto& bands = ctx.request.age_bands;
+    const day_number first = at_end.at_least[max_tracked_age + 1] + 1;
+    const day_number last = at_end.at_least[0];
+    std::vector<std::int16_t> band_of(static_cast<std::size_t>(last - first + 1), -1);
+    for (std::size_t b = bands.size(); b-- > 0;) {
+      if (bands[b].high > max_tracked_age) continue;
+      const day_number from = at_end.at_least[static_cast<std::size_t>(bands[b].high + 1)] + 1;
+      const day_number to = at_end.at_least[static_cast<std::size_t>(bands[b].low)];
+      for (day_number day = from; day <= to; ++day)
+        band_of[static_cast<std::size_t>(day - first)] = static_cast<std::int16_t>(b);
+    }
     for (std::size_t i = 0; i < n; ++i) {
       const day_number birth = d.children.birth_date[c.rows[i]];
-      std::int64_t code = spec.domain;
-      for (std::size_t b = 0; b < bands.size(); ++b)
-        if (bands[b].high <= max_tracked_age && at_end.in_range(birth, bands[b].low, bands[b].high)) {
-          code = static_cast<std::int64_t>(b);
-          break;
-        }
-      cells[i] = cells[i] * radix + code;
+      const std::int16_t b = birth >= first && birth <= last ? band_of[static_cast<std::size_t>(birth - first)] : -1;
+      cells[i] = cells[i] * radix + (b < 0 ? spec.domain : static_cast<std::int64_t>(b));
     }
     return;
   }
@@ -748,6 +763,7 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
   });
   s.sel_cells.clear();
   s.cell_offsets.clear();
+  const std::int64_t* row_cells = nullptr;
   if (single_valued) {
     auto it = c.cells_by_dims.find(job.dims);
     if (it == c.cells_by_dims.end()) {
@@ -757,8 +773,12 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
                             g, c, end, at_end, cells_of);
       it = c.cells_by_dims.emplace(job.dims, std::move(cells_of)).first;
     }
-    s.sel_cells.resize(n_sel);
-    for (std::size_t i = 0; i < n_sel; ++i) s.sel_cells[i] = it->second[at(i)];
+    if (pos || job.cells > dense_cells) {
+      s.sel_cells.resize(n_sel);
+      for (std::size_t i = 0; i < n_sel; ++i) s.sel_cells[i] = it->second[at(i)];
+    } else {
+      row_cells = it->second.data();  // every candidate is selected: read the cache itself
+    }
   } else {
     std::vector<std::int64_t> strides(job.dims.size(), 1);
     for (std::size_t di = job.dims.size(); di-- > 1;) strides[di - 1] = strides[di] * job.radix[di];
@@ -809,7 +829,7 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
   out.terms.resize(terms.size());
   s.args.resize(terms.size());
   out.touched.assign(unit_total, 0);
-  const std::int64_t* cells = s.sel_cells.data();
+  const std::int64_t* cells = row_cells ? row_cells : s.sel_cells.data();
   const std::size_t* offsets = s.cell_offsets.data();
   for (std::size_t i = 0; i < n_sel; ++i) {
     if (sel_units[i] < 0) continue;
@@ -898,16 +918,36 @@ void finish_job(const context& ctx, side_job& job, std::size_t period_index, par
       }
     }
   }
+  // Values kept per cell (distinct counts, medians, percentiles), rolled up into one bucket
+  // per (slot, cell): a counting sort by the bucket, then each bucket sorted on its own.
+  std::vector<std::vector<std::uint32_t>> bucket_start(terms.size());
+  std::vector<std::vector<double>> bucket_values(terms.size());
   for (std::size_t k = 0; k < terms.size(); ++k) {
     if (!needs_pairs(acc[k].kind)) continue;
-    auto& out = acc[k].pairs;
-    for (const auto& [key, x] : p.terms[k].pairs) {
+    const auto& pairs = p.terms[k].pairs;
+    auto& start = bucket_start[k];
+    start.assign(total + 1, 0);
+    for (const auto& [key, x] : pairs) {
       const std::size_t u = static_cast<std::size_t>(key / cells);
       const std::int64_t c = key % cells;
       for (std::int32_t s = ctx.slot_offsets[u]; s < ctx.slot_offsets[u + 1]; ++s) {
-        const std::int64_t to = static_cast<std::int64_t>(ctx.slot_list[static_cast<std::size_t>(s)]) * cells + c;
-        out.emplace_back(to, x);
-        touched[static_cast<std::size_t>(to)] = 1;
+        const std::size_t to = static_cast<std::size_t>(
+            static_cast<std::int64_t>(ctx.slot_list[static_cast<std::size_t>(s)]) * cells + c);
+        ++start[to + 1];
+        touched[to] = 1;
+      }
+    }
+    for (std::size_t i = 0; i < total; ++i) start[i + 1] += start[i];
+    std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
+    auto& values = bucket_values[k];
+    values.resize(start[total]);
+    for (const auto& [key, x] : pairs) {
+      const std::size_t u = static_cast<std::size_t>(key / cells);
+      const std::int64_t c = key % cells;
+      for (std::int32_t s = ctx.slot_offsets[u]; s < ctx.slot_offsets[u + 1]; ++s) {
+        const std::size_t to = static_cast<std::size_t>(
+            static_cast<std::int64_t>(ctx.slot_list[static_cast<std::size_t>(s)]) * cells + c);
+        values[fill[to]++] = x;
       }
     }
     std::vector<std::pair<std::int64_t, double>>().swap(p.terms[k].pairs);
@@ -921,25 +961,23 @@ void finish_job(const context& ctx, side_job& job, std::size_t period_index, par
     double* tv = term_value.data() + k * total;
     std::uint8_t* tvalid = term_valid.data() + k * total;
     if (needs_pairs(a.kind)) {
-      std::sort(a.pairs.begin(), a.pairs.end());
-      std::vector<double> values;
-      for (std::size_t i = 0; i < a.pairs.size();) {
-        std::size_t j = i;
-        while (j < a.pairs.size() && a.pairs[j].first == a.pairs[i].first) ++j;
-        const std::size_t idx = static_cast<std::size_t>(a.pairs[i].first);
+      const auto& start = bucket_start[k];
+      auto& values = bucket_values[k];
+      for (std::size_t idx = 0; idx < total; ++idx) {
+        const std::size_t i = start[idx], j = start[idx + 1];
+        if (i == j) continue;
+        double* v = values.data();
+        std::sort(v + i, v + j);
         if (a.kind == aggregate_kind::count_distinct || a.kind == aggregate_kind::units_reached) {
           std::size_t distinct = 0;
           for (std::size_t q = i; q < j; ++q)
-            if (q == i || a.pairs[q].second != a.pairs[q - 1].second) ++distinct;
+            if (q == i || v[q] != v[q - 1]) ++distinct;
           tv[idx] = static_cast<double>(distinct);
         } else {
-          values.clear();
-          for (std::size_t q = i; q < j; ++q) values.push_back(a.pairs[q].second);
           const double pct = a.kind == aggregate_kind::median ? 0.5 : terms[k].percentile;
-          tv[idx] = quantile_sorted(values.data(), values.size(), pct);
+          tv[idx] = quantile_sorted(v + i, j - i, pct);
         }
         tvalid[idx] = 1;
-        i = j;
       }
       if (a.kind == aggregate_kind::count_distinct || a.kind == aggregate_kind::units_reached)
         for (std::size_t idx = 0; idx < total; ++idx)

@@ -1159,6 +1159,36 @@ std::size_t filter(const bnode& n, state& st, const std::int32_t* rows, std::siz
     }
     return m + k;
   }
+  if (n.o == op::exists) {
+    // A row with no related row is false whatever the condition, so only the rows with some
+    // are evaluated: a few percent of children have an episode or a case.
+    const relations& rel = *st.ctx.rel;
+    const std::vector<std::int32_t>* offsets = nullptr;
+    switch (n.relation) {
+      case relation_kind::case_services: offsets = &rel.services_of_case_offsets; break;
+      case relation_kind::child_cases:
+      case relation_kind::child_services: offsets = &rel.cases_of_child_offsets; break;
+      case relation_kind::child_episodes: offsets = &rel.episodes_of_child_offsets; break;
+      case relation_kind::agency_activities: offsets = &rel.activities_of_agency_offsets; break;
+    }
+    slot_data& o = st.out(n);
+    const std::size_t limit = offsets->empty() ? 0 : offsets->size() - 1;
+    std::size_t m = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::int32_t r = rows[i];
+      if (r < 0 || static_cast<std::size_t>(r) >= limit ||
+          (*offsets)[static_cast<std::size_t>(r)] == (*offsets)[static_cast<std::size_t>(r) + 1])
+        continue;
+      o.index2[m] = static_cast<std::int32_t>(i);
+      o.rows[m++] = r;
+    }
+    if (m == 0) return 0;
+    eval_exists(n, st, o.rows.data(), m);
+    std::size_t kept = 0;
+    for (std::size_t q = 0; q < m; ++q)
+      if (o.valid[q] && o.value[q] != 0) positions[kept++] = o.index2[q];
+    return kept;
+  }
   position_sink sink{positions};
   if (n.o == op::column_compare) {
     run_column_compare(n, st, rows, count, sink);
