@@ -477,6 +477,8 @@ struct scan_rows {
   std::vector<std::int32_t> units;      // the row's unit (-1: none)
   // The single-valued cell of every row, per breakdown (dims -> cells), computed on first use.
   std::map<std::vector<int>, std::vector<std::int64_t>> cells_by_dims;
+  // The positions of the rows with a related row, per relation, computed on first use.
+  std::map<int, std::vector<std::int32_t>> related_by_relation;
 };
 
 // Scratch space of one thread.
@@ -610,6 +612,7 @@ void find_candidates(const context& ctx, const group& g, const scan_span& span,
     for (std::size_t i = 0; i < rows.size(); ++i) out.units[i] = ctx.row_unit(g.table, rows[i]).value;
   }
   out.cells_by_dims.clear();
+  out.related_by_relation.clear();
 }
 
 // The code (or `domain` for missing) of one single-valued dimension for every candidate row,
@@ -740,11 +743,30 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
   std::size_t n_sel = n_rows;
   const std::int32_t* pos = nullptr;  // positions of the selected rows among the candidates
   if (job.has_where) {
-    s.selected.resize(n_rows);
-    n_sel = job.where.select(ec, c.rows.data(), n_rows, s.selected.data());
+    // Rows that need a related row (exists(...) in a top-level &&) are narrowed to the ones
+    // that have one, once per scan for every job that needs the same relation.
+    const std::vector<std::int32_t>* among = nullptr;  // positions among the candidates
+    if (const int relation = job.where.required_relation(); relation >= 0) {
+      auto it = c.related_by_relation.find(relation);
+      if (it == c.related_by_relation.end()) {
+        std::vector<std::int32_t> keep(n_rows);
+        keep.resize(row_expression::keep_related(relation, ec, c.rows.data(), n_rows, keep.data()));
+        it = c.related_by_relation.emplace(relation, std::move(keep)).first;
+      }
+      among = &it->second;
+    }
+    const std::size_t n_in = among ? among->size() : n_rows;
+    s.selected.resize(n_in);
+    if (among)
+      for (std::size_t i = 0; i < n_in; ++i) s.selected[i] = c.rows[static_cast<std::size_t>((*among)[i])];
+    const std::int32_t* in = among ? s.selected.data() : c.rows.data();
+    n_sel = job.where.select(ec, in, n_in, s.selected.data());
     s.selected_pos.resize(n_sel);
-    for (std::size_t i = 0, j = 0; i < n_rows && j < n_sel; ++i)
-      if (c.rows[i] == s.selected[j]) s.selected_pos[j++] = static_cast<std::int32_t>(i);
+    // select() keeps the rows in order: walk the candidates (or the narrowed ones) alongside.
+    for (std::size_t i = 0, j = 0; i < n_in && j < n_sel; ++i) {
+      const std::size_t p = among ? static_cast<std::size_t>((*among)[i]) : i;
+      if (c.rows[p] == s.selected[j]) s.selected_pos[j++] = static_cast<std::int32_t>(p);
+    }
     sel = s.selected.data();
     pos = s.selected_pos.data();
   }

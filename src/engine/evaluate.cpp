@@ -1115,6 +1115,38 @@ void eval(const bnode& n, state& st, const std::int32_t* rows, std::size_t count
 // The positions i (ascending) of the rows for which a condition is true, null counting as
 // false, as select() and exists() need it. Under `&&` the right side only sees the rows the
 // left kept; under `||` only the rows the left did not keep.
+// The positions of the rows that have at least one row in `relation` (consent aside).
+std::size_t keep_related(relation_kind relation, const relations& rel, const std::int32_t* rows,
+                         std::size_t count, std::int32_t* positions) {
+  const std::vector<std::int32_t>* offsets = nullptr;
+  switch (relation) {
+    case relation_kind::case_services: offsets = &rel.services_of_case_offsets; break;
+    case relation_kind::child_cases:
+    case relation_kind::child_services: offsets = &rel.cases_of_child_offsets; break;
+    case relation_kind::child_episodes: offsets = &rel.episodes_of_child_offsets; break;
+    case relation_kind::agency_activities: offsets = &rel.activities_of_agency_offsets; break;
+  }
+  const std::size_t limit = offsets->empty() ? 0 : offsets->size() - 1;
+  const std::int32_t* o = offsets->data();
+  std::size_t m = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::int32_t r = rows[i];
+    positions[m] = static_cast<std::int32_t>(i);
+    m += static_cast<std::size_t>(r >= 0 && static_cast<std::size_t>(r) < limit &&
+                                  o[static_cast<std::size_t>(r)] != o[static_cast<std::size_t>(r) + 1]);
+  }
+  return m;
+}
+
+// The relation a boolean node can only hold with a related row in, or nullptr.
+const bnode* required_exists(const bnode& n) {
+  if (n.o == op::exists) return &n;
+  if (n.o == op::logical_and)
+    for (const auto& a : n.args)
+      if (const bnode* e = required_exists(*a)) return e;
+  return nullptr;
+}
+
 std::size_t filter(const bnode& n, state& st, const std::int32_t* rows, std::size_t count,
                    std::int32_t* positions) {
   if (count == 0) return 0;
@@ -1162,27 +1194,10 @@ std::size_t filter(const bnode& n, state& st, const std::int32_t* rows, std::siz
   if (n.o == op::exists) {
     // A row with no related row is false whatever the condition, so only the rows with some
     // are evaluated: a few percent of children have an episode or a case.
-    const relations& rel = *st.ctx.rel;
-    const std::vector<std::int32_t>* offsets = nullptr;
-    switch (n.relation) {
-      case relation_kind::case_services: offsets = &rel.services_of_case_offsets; break;
-      case relation_kind::child_cases:
-      case relation_kind::child_services: offsets = &rel.cases_of_child_offsets; break;
-      case relation_kind::child_episodes: offsets = &rel.episodes_of_child_offsets; break;
-      case relation_kind::agency_activities: offsets = &rel.activities_of_agency_offsets; break;
-    }
     slot_data& o = st.out(n);
-    const std::size_t limit = offsets->empty() ? 0 : offsets->size() - 1;
-    std::size_t m = 0;
-    for (std::size_t i = 0; i < count; ++i) {
-      const std::int32_t r = rows[i];
-      if (r < 0 || static_cast<std::size_t>(r) >= limit ||
-          (*offsets)[static_cast<std::size_t>(r)] == (*offsets)[static_cast<std::size_t>(r) + 1])
-        continue;
-      o.index2[m] = static_cast<std::int32_t>(i);
-      o.rows[m++] = r;
-    }
+    const std::size_t m = keep_related(n.relation, *st.ctx.rel, rows, count, o.index2.data());
     if (m == 0) return 0;
+    for (std::size_t q = 0; q < m; ++q) o.rows[q] = rows[o.index2[q]];
     eval_exists(n, st, o.rows.data(), m);
     std::size_t kept = 0;
     for (std::size_t q = 0; q < m; ++q)
@@ -1283,6 +1298,23 @@ value_type row_expression::type() const noexcept {
 table_id row_expression::table() const noexcept { return impl_ ? impl_->table : table_id::cases; }
 
 bool row_expression::depends_on_period() const noexcept { return impl_ && impl_->uses_period; }
+
+int row_expression::required_relation() const noexcept {
+  if (!impl_ || !impl_->root) return -1;
+  const detail::bnode* e = detail::required_exists(*impl_->root);
+  return e ? static_cast<int>(e->relation) : -1;
+}
+
+std::size_t row_expression::keep_related(int relation, const eval_context& ctx,
+                                         const std::int32_t* rows, std::size_t n,
+                                         std::int32_t* out) {
+  if (relation < 0 || relation > static_cast<int>(detail::relation_kind::agency_activities)) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::int32_t>(i);
+    return n;
+  }
+  if (!ctx.rel) throw error("keep_related() needs eval_context::rel (relations of the dataset)");
+  return detail::keep_related(static_cast<detail::relation_kind>(relation), *ctx.rel, rows, n, out);
+}
 
 void row_expression::evaluate(const eval_context& ctx, const std::int32_t* rows, std::size_t n,
                               value_batch& out) const {

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <numeric>
+
 #include "engine/ast.hpp"
 
 namespace safeguard::engine {
@@ -789,6 +791,34 @@ TEST_F(ExpressionData, ExistsFromCasesSeesTheirServices) {
   EXPECT_EQ(where("exists(services, date <= V{analytics_period_end} && agency.kind == 'police')",
                   table_id::cases),
             (rows_t{0}));
+}
+
+TEST_F(ExpressionData, RequiredRelationNarrowsRowsWithoutChangingTheSelection) {
+  // exists() alone or in a top-level && needs a related row; under || or ! it does not.
+  const auto required = [](const char* text) {
+    return expression_compiler::compile_row(text, table_id::children).required_relation();
+  };
+  EXPECT_GE(required("exists(circumstances)"), 0);
+  EXPECT_GE(required("sex == 'f' && exists(cases, outcome == 'died')"), 0);
+  EXPECT_EQ(required("sex == 'f' || exists(cases)"), -1);
+  EXPECT_EQ(required("!exists(cases)"), -1);
+  EXPECT_EQ(required("sex == 'f'"), -1);
+  // Narrowing first keeps exactly the rows select() keeps from them all.
+  for (const char* text : {"exists(services)", "exists(cases, outcome == 'died') && sex == 'm'",
+                           "exists(circumstances) && exists(cases)"}) {
+    const row_expression e = expression_compiler::compile_row(text, table_id::children);
+    rows_t all(data.children.size());
+    std::iota(all.begin(), all.end(), 0);
+    rows_t positions(all.size());
+    positions.resize(row_expression::keep_related(e.required_relation(), ctx, all.data(), all.size(),
+                                                  positions.data()));
+    if (std::string(text).rfind("exists(circumstances)", 0) == 0)
+      EXPECT_LT(positions.size(), all.size()) << text;  // not every child has an episode
+    rows_t narrowed;
+    for (std::int32_t p : positions) narrowed.push_back(all[static_cast<std::size_t>(p)]);
+    narrowed.resize(e.select(ctx, narrowed.data(), narrowed.size(), narrowed.data()));
+    EXPECT_EQ(narrowed, where(text, table_id::children)) << text;
+  }
 }
 
 TEST_F(ExpressionData, ExistsFromChildrenSeesCasesServicesAndEpisodes) {

@@ -110,6 +110,16 @@ class row_expression {
   table_id table() const noexcept;
   /// True when the value depends on the period (uses V{analytics_period_*} or [days]).
   bool depends_on_period() const noexcept;
+  /// For a boolean expression that can only hold for rows with at least one related row
+  /// (an exists(...), alone or as a term of a top-level &&): an id of that relation, to
+  /// pass to keep_related(); -1 otherwise. A row of a child without episodes cannot satisfy
+  /// `exists(circumstances, ...) && ...`, so it need not be evaluated at all.
+  int required_relation() const noexcept;
+  /// Writes the positions i (ascending) of the rows[i] that have a related row in relation
+  /// `relation` (an id from required_relation()) and returns how many; `out` has room for n.
+  /// Consent is not looked at: the rows kept are a superset of those exists() can accept.
+  static std::size_t keep_related(int relation, const eval_context& ctx, const std::int32_t* rows,
+                                  std::size_t n, std::int32_t* out);
   /// Evaluates for the given rows of table(); `out` is resized to n. Thread-safe: one
   /// expression may be evaluated from several threads at once (scratch space is per thread).
   /// Throws safeguard::error on an empty expression, when the expression reads columns and
