@@ -1499,36 +1499,38 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     if (request.progress) request.progress("computing", scans.size() + finishes.size(), scans.size() + finishes.size());
   }
 
-  // Targets by (indicator code, unit, start, end).
+  // Targets by indicator code, then (unit, start, end, agency): agency -2 sums every plan's
+  // target, an agency index the targets of that agency's plans.
   struct target_sum {
     double value = 0;
     bool at_most = false;
   };
-  std::map<std::tuple<std::string, std::int32_t, day_number, day_number, std::int32_t>, target_sum> targets;
+  using target_key = std::tuple<std::int32_t, day_number, day_number, std::int32_t>;
+  std::map<std::string, std::map<target_key, target_sum>, std::less<>> targets;
   for (std::size_t i = 0; i < data.targets.size(); ++i) {
     const plan_index p = data.targets.plan[i];
     const std::int32_t agency = p.valid() ? data.plans.agency[p.value].value : -1;
+    auto& of_code = targets[std::string(data.targets.indicator[i])];
     for (std::int32_t key_agency : {std::int32_t{-2}, agency}) {
-      auto& t = targets[{std::string(data.targets.indicator[i]), data.targets.org_unit[i].value,
-                         data.targets.period_start[i], data.targets.period_end[i], key_agency}];
+      auto& t = of_code[{data.targets.org_unit[i].value, data.targets.period_start[i],
+                         data.targets.period_end[i], key_agency}];
       t.value += data.targets.value[i];
       t.at_most = data.targets.direction[i] == 1;
     }
   }
 
-  // Assemble rows: indicator, period, then sorted by unit code and dimension codes.
-  res.dimension.assign(ctx.dims.size(), {});
-  // Rank of each code within its dimension (byte order; missing first).
-  std::vector<std::vector<std::int32_t>> rank(ctx.dims.size());
-  for (std::size_t d = 0; d < ctx.dims.size(); ++d) {
+  // Output order within an (indicator, period): unit code, then each dimension's codes in
+  // byte order with the empty code first, as integer ranks.
+  const std::size_t dim_count = ctx.dims.size();
+  std::vector<std::vector<std::int32_t>> rank(dim_count);
+  for (std::size_t d = 0; d < dim_count; ++d) {
     const auto& vals = res.dimension_values[d];
     std::vector<std::int32_t> order(vals.size());
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) {
       return vals[static_cast<std::size_t>(a)] < vals[static_cast<std::size_t>(b)];
     });
-    rank[d].assign(vals.size() + 1, 0);
-    rank[d][vals.size()] = 0;
+    rank[d].assign(vals.size(), 0);
     for (std::size_t k = 0; k < order.size(); ++k) rank[d][static_cast<std::size_t>(order[k])] = static_cast<std::int32_t>(k + 1);
   }
   std::vector<std::size_t> slot_order(slot_count(ctx));
@@ -1537,142 +1539,175 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     return data.org_units.code[static_cast<std::size_t>(ctx.slot_unit[a].value)] <
            data.org_units.code[static_cast<std::size_t>(ctx.slot_unit[b].value)];
   });
+  std::vector<std::uint32_t> slot_rank(slot_order.size());
+  for (std::size_t k = 0; k < slot_order.size(); ++k) slot_rank[slot_order[k]] = static_cast<std::uint32_t>(k);
 
+  // One block of rows per (indicator, period), built on all cores, then appended in order.
   struct pending {
     std::size_t slot;
-    std::vector<std::int32_t> codes;  // per request dim, -1 = empty
-    double num = 0;
-    bool has_num;
-    double den = 0;
-    bool has_den;
-    bool has_target;
+    double num = 0, den = 0;
+    bool has_num = false, has_den = false, has_target = false;
     target_sum target;
   };
-  std::vector<pending> rows;
-  for (std::size_t ip = 0; ip < plans.size(); ++ip) {
+  struct block {
+    std::vector<pending> rows;
+    std::vector<std::int32_t> codes;  // dim_count per row, -1 = empty
+    std::vector<std::uint32_t> order;
+  };
+  const std::size_t period_count = request.periods.size();
+  std::vector<block> blocks(plans.size() * period_count);
+  const auto build_block = [&](std::size_t b) {
+    const std::size_t ip = b / period_count, pi = b % period_count;
+    block& out = blocks[b];
     const indicator_plan& plan = plans[ip];
     const side_job& num = jobs[plan.numerator];
     const side_job* den = plan.denominator ? &jobs[*plan.denominator] : nullptr;
     const bool agency_only = plan.dims.size() == 1 &&
                              ctx.dims[static_cast<std::size_t>(plan.dims[0])].info->id == dimension_id::agency;
     const bool targets_apply = plan.dims.empty() || agency_only;
-    for (std::size_t pi = 0; pi < request.periods.size(); ++pi) {
-      const period& per = request.periods[pi];
-      rows.clear();
-      const auto& numerators = num.out[pi];
-      auto lookup_target = [&](std::size_t slot, std::int32_t agency_code, target_sum& out) {
-        auto it = targets.find({plan.def->code, ctx.slot_unit[slot].value, per.start(), per.end(),
-                                agency_only ? agency_code : -2});
-        if (it == targets.end()) return false;
-        out = it->second;
-        return true;
-      };
-      auto decode = [&](std::int64_t cell, std::vector<std::int32_t>& codes) {
-        codes.assign(ctx.dims.size(), -1);
-        for (std::size_t k = num.dims.size(); k-- > 0;) {
-          const std::int64_t r = num.radix[k];
-          const std::int64_t c = cell % r;
-          cell /= r;
-          const dim_spec& spec = ctx.dims[static_cast<std::size_t>(num.dims[k])];
-          codes[static_cast<std::size_t>(num.dims[k])] = c == spec.domain ? -1 : static_cast<std::int32_t>(c);
-        }
-      };
-      auto denominator_of = [&](std::size_t slot, const std::vector<std::int32_t>& codes,
-                                double& value) -> bool {
-        std::int64_t cell = 0;
-        for (std::size_t k = 0; k < den->dims.size(); ++k) {
-          const std::int32_t c = codes[static_cast<std::size_t>(den->dims[k])];
-          const dim_spec& spec = ctx.dims[static_cast<std::size_t>(den->dims[k])];
-          cell = cell * den->radix[k] + (c < 0 ? spec.domain : c);
-        }
-        const std::int64_t key = static_cast<std::int64_t>(slot) * den->cells + cell;
-        const auto& cells_of = den->out[pi];
-        auto it = std::lower_bound(cells_of.begin(), cells_of.end(), std::make_pair(key, -HUGE_VAL));
-        if (it == cells_of.end() || it->first != key) return false;
-        value = it->second;
-        return true;
-      };
-      auto add_row = [&](std::size_t slot, std::int64_t cell, bool has_num, double value) {
-        pending p;
-        p.slot = slot;
-        p.has_num = has_num;
-        p.num = has_num ? value : 0.0;
-        decode(cell, p.codes);
-        p.has_target = false;
-        if (targets_apply) {
-          const std::int32_t agency_code = agency_only ? p.codes[static_cast<std::size_t>(plan.dims[0])] : -2;
-          if (!agency_only || agency_code >= 0) p.has_target = lookup_target(slot, agency_code, p.target);
-        }
-        if ((!p.has_num || p.num == 0) && !p.has_target) return;
-        if (!p.has_num && num.count_like) {
-          p.has_num = true;
-          p.num = 0;
-        }
-        p.has_den = den && denominator_of(slot, p.codes, p.den);
-        if (den && !p.has_den && den->count_like) {
-          // A count over no rows is 0 (its value stays empty).
-          p.has_den = true;
-          p.den = 0;
-        }
-        rows.push_back(std::move(p));
-      };
-      for (const auto& [key, value] : numerators)
-        add_row(static_cast<std::size_t>(key / num.cells), key % num.cells, true, value);
-      // Cells with a target but no numerator are written too (with 0 for counts).
-      if (targets_apply) {
-        for (const auto& [key, sum] : targets) {
-          const auto& [code, unit, first, last, agency] = key;
-          if (code != plan.def->code || first != per.start() || last != per.end()) continue;
-          if (agency_only ? agency < 0 : agency != -2) continue;
-          const std::int32_t slot = ctx.slot_of_unit[static_cast<std::size_t>(unit)];
-          if (slot < 0) continue;
-          const std::int64_t cell = agency_only ? agency : 0;
-          const std::int64_t full = static_cast<std::int64_t>(slot) * num.cells + cell;
-          auto it = std::lower_bound(numerators.begin(), numerators.end(), std::make_pair(full, -HUGE_VAL));
-          if (it != numerators.end() && it->first == full) continue;
-          add_row(static_cast<std::size_t>(slot), cell, false, 0.0);
-        }
+    const period& per = request.periods[pi];
+    const auto& numerators = num.out[pi];
+    const std::map<target_key, target_sum>* my_targets = nullptr;
+    if (targets_apply) {
+      auto it = targets.find(plan.def->code);
+      if (it != targets.end()) my_targets = &it->second;
+    }
+    std::vector<std::int32_t> codes(dim_count);
+    auto decode = [&](std::int64_t cell) {
+      std::fill(codes.begin(), codes.end(), -1);
+      for (std::size_t k = num.dims.size(); k-- > 0;) {
+        const std::int64_t r = num.radix[k];
+        const std::int64_t c = cell % r;
+        cell /= r;
+        const dim_spec& spec = ctx.dims[static_cast<std::size_t>(num.dims[k])];
+        codes[static_cast<std::size_t>(num.dims[k])] = c == spec.domain ? -1 : static_cast<std::int32_t>(c);
       }
-      std::sort(rows.begin(), rows.end(), [&](const pending& a, const pending& b) {
-        if (a.slot != b.slot) {
-          const auto ca = data.org_units.code[static_cast<std::size_t>(ctx.slot_unit[a.slot].value)];
-          const auto cb = data.org_units.code[static_cast<std::size_t>(ctx.slot_unit[b.slot].value)];
-          if (ca != cb) return ca < cb;
-        }
-        for (std::size_t d = 0; d < ctx.dims.size(); ++d) {
-          const auto ra = a.codes[d] < 0 ? 0 : rank[d][static_cast<std::size_t>(a.codes[d])];
-          const auto rb = b.codes[d] < 0 ? 0 : rank[d][static_cast<std::size_t>(b.codes[d])];
-          if (ra != rb) return ra < rb;
-        }
-        return false;
-      });
-      for (const pending& p : rows) {
-        res.indicator.push_back(static_cast<std::uint32_t>(ip));
-        res.period_index.push_back(static_cast<std::uint32_t>(pi));
-        res.org_unit.push_back(ctx.slot_unit[p.slot]);
-        for (std::size_t d = 0; d < ctx.dims.size(); ++d) res.dimension[d].push_back(p.codes[d]);
-        res.numerator.push_back(p.num);
-        res.has_numerator.push_back(p.has_num);
-        res.denominator.push_back(p.has_den ? p.den : 0.0);
-        res.has_denominator.push_back(p.has_den);
-        double value = 0;
-        bool has_value = false;
-        if (p.has_num) {
-          if (!den) {
-            value = p.num;
-            has_value = true;
-          } else if (p.has_den && p.den != 0) {
-            value = p.num / p.den * plan.def->factor;
-            has_value = true;
+    };
+    auto denominator_of = [&](std::size_t slot, double& value) -> bool {
+      std::int64_t cell = 0;
+      for (std::size_t k = 0; k < den->dims.size(); ++k) {
+        const std::int32_t c = codes[static_cast<std::size_t>(den->dims[k])];
+        const dim_spec& spec = ctx.dims[static_cast<std::size_t>(den->dims[k])];
+        cell = cell * den->radix[k] + (c < 0 ? spec.domain : c);
+      }
+      const std::int64_t key = static_cast<std::int64_t>(slot) * den->cells + cell;
+      const auto& cells_of = den->out[pi];
+      auto it = std::lower_bound(cells_of.begin(), cells_of.end(), std::make_pair(key, -HUGE_VAL));
+      if (it == cells_of.end() || it->first != key) return false;
+      value = it->second;
+      return true;
+    };
+    auto add_row = [&](std::size_t slot, std::int64_t cell, bool has_num, double value) {
+      pending p;
+      p.slot = slot;
+      p.has_num = has_num;
+      p.num = has_num ? value : 0.0;
+      decode(cell);
+      if (my_targets) {
+        const std::int32_t agency_code = agency_only ? codes[static_cast<std::size_t>(plan.dims[0])] : -2;
+        if (!agency_only || agency_code >= 0) {
+          auto it = my_targets->find({ctx.slot_unit[slot].value, per.start(), per.end(), agency_code});
+          if (it != my_targets->end()) {
+            p.has_target = true;
+            p.target = it->second;
           }
         }
-        res.value.push_back(value);
-        res.has_value.push_back(has_value);
-        res.target.push_back(p.has_target ? p.target.value : 0.0);
-        res.has_target.push_back(p.has_target);
-        res.target_at_most.push_back(p.has_target && p.target.at_most);
+      }
+      if ((!p.has_num || p.num == 0) && !p.has_target) return;
+      if (!p.has_num && num.count_like) {
+        p.has_num = true;
+        p.num = 0;
+      }
+      p.has_den = den && denominator_of(slot, p.den);
+      if (den && !p.has_den && den->count_like) {
+        // A count over no rows is 0 (its value stays empty).
+        p.has_den = true;
+        p.den = 0;
+      }
+      out.rows.push_back(p);
+      out.codes.insert(out.codes.end(), codes.begin(), codes.end());
+    };
+    out.rows.reserve(numerators.size());
+    out.codes.reserve(numerators.size() * dim_count);
+    for (const auto& [key, value] : numerators)
+      add_row(static_cast<std::size_t>(key / num.cells), key % num.cells, true, value);
+    // Cells with a target but no numerator are written too (with 0 for counts).
+    if (my_targets) {
+      for (const auto& [key, sum] : *my_targets) {
+        const auto& [unit, first, last, agency] = key;
+        if (first != per.start() || last != per.end()) continue;
+        if (agency_only ? agency < 0 : agency != -2) continue;
+        const std::int32_t slot = ctx.slot_of_unit[static_cast<std::size_t>(unit)];
+        if (slot < 0) continue;
+        const std::int64_t cell = agency_only ? agency : 0;
+        const std::int64_t full = static_cast<std::int64_t>(slot) * num.cells + cell;
+        auto it = std::lower_bound(numerators.begin(), numerators.end(), std::make_pair(full, -HUGE_VAL));
+        if (it != numerators.end() && it->first == full) continue;
+        add_row(static_cast<std::size_t>(slot), cell, false, 0.0);
       }
     }
+    out.order.resize(out.rows.size());
+    std::iota(out.order.begin(), out.order.end(), 0u);
+    std::sort(out.order.begin(), out.order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      const std::uint32_t ra = slot_rank[out.rows[a].slot], rb = slot_rank[out.rows[b].slot];
+      if (ra != rb) return ra < rb;
+      for (std::size_t d = 0; d < dim_count; ++d) {
+        const std::int32_t ca = out.codes[a * dim_count + d], cb = out.codes[b * dim_count + d];
+        const std::int32_t qa = ca < 0 ? 0 : rank[d][static_cast<std::size_t>(ca)];
+        const std::int32_t qb = cb < 0 ? 0 : rank[d][static_cast<std::size_t>(cb)];
+        if (qa != qb) return qa < qb;
+      }
+      return false;
+    });
+  };
+  {
+    unsigned threads = request.threads ? request.threads : std::thread::hardware_concurrency();
+    parallel_for(blocks.size(), std::max(1u, threads), build_block);
+  }
+  std::size_t total_rows = 0;
+  for (const block& b : blocks) total_rows += b.rows.size();
+  res.dimension.assign(dim_count, {});
+  for (auto& column : res.dimension) column.reserve(total_rows);
+  for (auto* column : {&res.numerator, &res.denominator, &res.value, &res.target}) column->reserve(total_rows);
+  for (auto* column : {&res.has_numerator, &res.has_denominator, &res.has_value, &res.has_target, &res.target_at_most})
+    column->reserve(total_rows);
+  res.indicator.reserve(total_rows);
+  res.period_index.reserve(total_rows);
+  res.org_unit.reserve(total_rows);
+  for (std::size_t b = 0; b < blocks.size(); ++b) {
+    const std::size_t ip = b / period_count, pi = b % period_count;
+    const indicator_plan& plan = plans[ip];
+    const bool has_den = plan.denominator.has_value();
+    block& blk = blocks[b];
+    for (std::uint32_t i : blk.order) {
+      const pending& p = blk.rows[i];
+      res.indicator.push_back(static_cast<std::uint32_t>(ip));
+      res.period_index.push_back(static_cast<std::uint32_t>(pi));
+      res.org_unit.push_back(ctx.slot_unit[p.slot]);
+      for (std::size_t d = 0; d < dim_count; ++d) res.dimension[d].push_back(blk.codes[i * dim_count + d]);
+      res.numerator.push_back(p.num);
+      res.has_numerator.push_back(p.has_num);
+      res.denominator.push_back(p.has_den ? p.den : 0.0);
+      res.has_denominator.push_back(p.has_den);
+      double value = 0;
+      bool has_value = false;
+      if (p.has_num) {
+        if (!has_den) {
+          value = p.num;
+          has_value = true;
+        } else if (p.has_den && p.den != 0) {
+          value = p.num / p.den * plan.def->factor;
+          has_value = true;
+        }
+      }
+      res.value.push_back(value);
+      res.has_value.push_back(has_value);
+      res.target.push_back(p.has_target ? p.target.value : 0.0);
+      res.has_target.push_back(p.has_target);
+      res.target_at_most.push_back(p.has_target && p.target.at_most);
+    }
+    std::vector<pending>().swap(blk.rows);
+    std::vector<std::int32_t>().swap(blk.codes);
   }
   return res;
 }
