@@ -1664,31 +1664,33 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     unsigned threads = request.threads ? request.threads : std::thread::hardware_concurrency();
     parallel_for(blocks.size(), std::max(1u, threads), build_block);
   }
-  std::size_t total_rows = 0;
-  for (const block& b : blocks) total_rows += b.rows.size();
-  res.dimension.assign(dim_count, {});
-  for (auto& column : res.dimension) column.reserve(total_rows);
-  for (auto* column : {&res.numerator, &res.denominator, &res.value, &res.target}) column->reserve(total_rows);
+  // Every block writes its rows at its own offset of the result's columns.
+  std::vector<std::size_t> first_row(blocks.size() + 1, 0);
+  for (std::size_t b = 0; b < blocks.size(); ++b) first_row[b + 1] = first_row[b] + blocks[b].rows.size();
+  const std::size_t total_rows = first_row.back();
+  res.dimension.assign(dim_count, std::vector<std::int32_t>(total_rows));
+  for (auto* column : {&res.numerator, &res.denominator, &res.value, &res.target}) column->resize(total_rows);
   for (auto* column : {&res.has_numerator, &res.has_denominator, &res.has_value, &res.has_target, &res.target_at_most})
-    column->reserve(total_rows);
-  res.indicator.reserve(total_rows);
-  res.period_index.reserve(total_rows);
-  res.org_unit.reserve(total_rows);
-  for (std::size_t b = 0; b < blocks.size(); ++b) {
+    column->resize(total_rows);
+  res.indicator.resize(total_rows);
+  res.period_index.resize(total_rows);
+  res.org_unit.resize(total_rows);
+  const auto write_block = [&](std::size_t b) {
     const std::size_t ip = b / period_count, pi = b % period_count;
     const indicator_plan& plan = plans[ip];
     const bool has_den = plan.denominator.has_value();
     block& blk = blocks[b];
+    std::size_t at = first_row[b];
     for (std::uint32_t i : blk.order) {
       const pending& p = blk.rows[i];
-      res.indicator.push_back(static_cast<std::uint32_t>(ip));
-      res.period_index.push_back(static_cast<std::uint32_t>(pi));
-      res.org_unit.push_back(ctx.slot_unit[p.slot]);
-      for (std::size_t d = 0; d < dim_count; ++d) res.dimension[d].push_back(blk.codes[i * dim_count + d]);
-      res.numerator.push_back(p.num);
-      res.has_numerator.push_back(p.has_num);
-      res.denominator.push_back(p.has_den ? p.den : 0.0);
-      res.has_denominator.push_back(p.has_den);
+      res.indicator[at] = static_cast<std::uint32_t>(ip);
+      res.period_index[at] = static_cast<std::uint32_t>(pi);
+      res.org_unit[at] = ctx.slot_unit[p.slot];
+      for (std::size_t d = 0; d < dim_count; ++d) res.dimension[d][at] = blk.codes[i * dim_count + d];
+      res.numerator[at] = p.num;
+      res.has_numerator[at] = p.has_num;
+      res.denominator[at] = p.has_den ? p.den : 0.0;
+      res.has_denominator[at] = p.has_den;
       double value = 0;
       bool has_value = false;
       if (p.has_num) {
@@ -1700,14 +1702,19 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
           has_value = true;
         }
       }
-      res.value.push_back(value);
-      res.has_value.push_back(has_value);
-      res.target.push_back(p.has_target ? p.target.value : 0.0);
-      res.has_target.push_back(p.has_target);
-      res.target_at_most.push_back(p.has_target && p.target.at_most);
+      res.value[at] = value;
+      res.has_value[at] = has_value;
+      res.target[at] = p.has_target ? p.target.value : 0.0;
+      res.has_target[at] = p.has_target;
+      res.target_at_most[at] = p.has_target && p.target.at_most;
+      ++at;
     }
     std::vector<pending>().swap(blk.rows);
     std::vector<std::int32_t>().swap(blk.codes);
+  };
+  {
+    unsigned threads = request.threads ? request.threads : std::thread::hardware_concurrency();
+    parallel_for(blocks.size(), std::max(1u, threads), write_block);
   }
   return res;
 }
