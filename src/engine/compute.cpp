@@ -1542,6 +1542,14 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
   std::vector<std::uint32_t> slot_rank(slot_order.size());
   for (std::size_t k = 0; k < slot_order.size(); ++k) slot_rank[slot_order[k]] = static_cast<std::uint32_t>(k);
 
+  // Rows sort by one integer key when the ranks fit in 64 bits (they do unless a request
+  // asks for many big breakdowns at once).
+  bool integer_keys = true;
+  {
+    long double product = static_cast<long double>(slot_rank.size() + 1);
+    for (std::size_t d = 0; d < dim_count; ++d) product *= static_cast<long double>(rank[d].size() + 1);
+    integer_keys = product < 9.0e18L;
+  }
   // One block of rows per (indicator, period), built on all cores, then appended in order.
   struct pending {
     std::size_t slot;
@@ -1646,19 +1654,35 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
         add_row(static_cast<std::size_t>(slot), cell, false, 0.0);
       }
     }
-    out.order.resize(out.rows.size());
-    std::iota(out.order.begin(), out.order.end(), 0u);
-    std::sort(out.order.begin(), out.order.end(), [&](std::uint32_t a, std::uint32_t b) {
-      const std::uint32_t ra = slot_rank[out.rows[a].slot], rb = slot_rank[out.rows[b].slot];
-      if (ra != rb) return ra < rb;
+    if (!integer_keys) {
+      out.order.resize(out.rows.size());
+      std::iota(out.order.begin(), out.order.end(), 0u);
+      std::sort(out.order.begin(), out.order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        const std::uint32_t ra = slot_rank[out.rows[a].slot], rb = slot_rank[out.rows[b].slot];
+        if (ra != rb) return ra < rb;
+        for (std::size_t d = 0; d < dim_count; ++d) {
+          const std::int32_t ca = out.codes[a * dim_count + d], cb = out.codes[b * dim_count + d];
+          const std::int32_t qa = ca < 0 ? 0 : rank[d][static_cast<std::size_t>(ca)];
+          const std::int32_t qb = cb < 0 ? 0 : rank[d][static_cast<std::size_t>(cb)];
+          if (qa != qb) return qa < qb;
+        }
+        return false;
+      });
+      return;
+    }
+    // One integer key per row: the slot's rank, then each dimension's rank (0 = empty).
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed(out.rows.size());
+    for (std::size_t i = 0; i < out.rows.size(); ++i) {
+      std::uint64_t key = slot_rank[out.rows[i].slot];
       for (std::size_t d = 0; d < dim_count; ++d) {
-        const std::int32_t ca = out.codes[a * dim_count + d], cb = out.codes[b * dim_count + d];
-        const std::int32_t qa = ca < 0 ? 0 : rank[d][static_cast<std::size_t>(ca)];
-        const std::int32_t qb = cb < 0 ? 0 : rank[d][static_cast<std::size_t>(cb)];
-        if (qa != qb) return qa < qb;
+        const std::int32_t c = out.codes[i * dim_count + d];
+        key = key * (rank[d].size() + 1) + static_cast<std::uint64_t>(c < 0 ? 0 : rank[d][static_cast<std::size_t>(c)]);
       }
-      return false;
-    });
+      keyed[i] = {key, static_cast<std::uint32_t>(i)};
+    }
+    std::sort(keyed.begin(), keyed.end());
+    out.order.resize(keyed.size());
+    for (std::size_t i = 0; i < keyed.size(); ++i) out.order[i] = keyed[i].second;
   };
   {
     unsigned threads = request.threads ? request.threads : std::thread::hardware_concurrency();
