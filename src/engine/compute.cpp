@@ -400,15 +400,46 @@ bool needs_pairs(aggregate_kind k) {
          k == aggregate_kind::percentile || k == aggregate_kind::units_reached;
 }
 
-double quantile_sorted(const double* v, std::size_t n, double p) {
-  // Linear interpolation between closest ranks (PostgreSQL percentile_cont); p = 0.5 is the
-  // median, the mean of the two middle values for an even count.
+// The quantile p of n values (reordered): linear interpolation between closest ranks
+// (PostgreSQL percentile_cont); p = 0.5 is the median, the mean of the two middle values for
+// an even count. The two order statistics are found in linear time, without a full sort.
+double quantile(double* v, std::size_t n, double p) {
   const double pos = p * static_cast<double>(n - 1);
   const std::size_t lo = static_cast<std::size_t>(std::floor(pos));
-  const std::size_t hi = std::min(lo + 1, n - 1);
+  std::nth_element(v, v + lo, v + n);
   const double frac = pos - static_cast<double>(lo);
-  if (frac == 0) return v[lo];
-  return v[lo] + (v[hi] - v[lo]) * frac;
+  if (frac == 0 || lo + 1 >= n) return v[lo];
+  const double next = *std::min_element(v + lo + 1, v + n);
+  return v[lo] + (next - v[lo]) * frac;
+}
+
+// The number of distinct values among n. Row numbers and unit indexes (whole numbers below
+// 2^31) are marked in a bit set, which is cleared again after; other values are sorted.
+std::size_t count_distinct(double* v, std::size_t n, std::vector<std::uint64_t>& seen) {
+  bool whole = true;
+  double top = 0;
+  for (std::size_t i = 0; i < n && whole; ++i) {
+    whole = v[i] >= 0 && v[i] < 2147483648.0 && v[i] == std::floor(v[i]);
+    top = std::max(top, v[i]);
+  }
+  if (!whole || top > 64.0 * static_cast<double>(n) + 1048576.0) {
+    std::sort(v, v + n);
+    std::size_t distinct = 0;
+    for (std::size_t q = 0; q < n; ++q)
+      if (q == 0 || v[q] != v[q - 1]) ++distinct;
+    return distinct;
+  }
+  const auto words = static_cast<std::size_t>(top) / 64 + 1;
+  if (seen.size() < words) seen.resize(words, 0);
+  std::size_t distinct = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto x = static_cast<std::size_t>(v[i]);
+    const std::uint64_t bit = std::uint64_t{1} << (x % 64);
+    distinct += (seen[x / 64] & bit) == 0;
+    seen[x / 64] |= bit;
+  }
+  for (std::size_t i = 0; i < n; ++i) seen[static_cast<std::size_t>(v[i]) / 64] = 0;
+  return distinct;
 }
 
 void size_accumulator(accumulator& a, aggregate_kind kind, std::size_t n) {
@@ -975,6 +1006,7 @@ void finish_job(const context& ctx, side_job& job, std::size_t period_index, par
     std::vector<std::pair<std::int64_t, double>>().swap(p.terms[k].pairs);
   }
 
+  std::vector<std::uint64_t> seen;  // count_distinct's marks, all clear between buckets
   // Finish the aggregates and combine them per cell.
   std::vector<double> term_value(terms.size() * total, 0.0);
   std::vector<std::uint8_t> term_valid(terms.size() * total, 0);
@@ -989,15 +1021,11 @@ void finish_job(const context& ctx, side_job& job, std::size_t period_index, par
         const std::size_t i = start[idx], j = start[idx + 1];
         if (i == j) continue;
         double* v = values.data();
-        std::sort(v + i, v + j);
         if (a.kind == aggregate_kind::count_distinct || a.kind == aggregate_kind::units_reached) {
-          std::size_t distinct = 0;
-          for (std::size_t q = i; q < j; ++q)
-            if (q == i || v[q] != v[q - 1]) ++distinct;
-          tv[idx] = static_cast<double>(distinct);
+          tv[idx] = static_cast<double>(count_distinct(v + i, j - i, seen));
         } else {
           const double pct = a.kind == aggregate_kind::median ? 0.5 : terms[k].percentile;
-          tv[idx] = quantile_sorted(v + i, j - i, pct);
+          tv[idx] = quantile(v + i, j - i, pct);
         }
         tvalid[idx] = 1;
       }
