@@ -169,6 +169,42 @@ TEST(ComputeKnownAnswers, MedianOfAnEvenCountIsTheMeanOfTheMiddleValues) {
   EXPECT_EQ(c.at("DAYS_TO_CLOSE_MEDIAN/2024Q1/22/"), "6.5||6.5||");
 }
 
+TEST(ComputeKnownAnswers, DistinctValuesAndPercentilesOfFractionsAndBigNumbers) {
+  // Distinct counts of row numbers use a bit set; fractions, negatives and huge values take
+  // the sorting path. Percentiles interpolate between the two closest ranks.
+  const auto d = load_tables({
+      {"org_units.csv", org_units},
+      {"agencies.csv", "code,name,kind,org_unit\nwu,Hội Phụ nữ,womens_union,22\n"},
+      {"activities.csv",
+       "kind,activity_id,agency,start_date,org_unit,participants,quantity\n"
+       "training,a1,wu,2024-01-05,19301,10,2\ntraining,a2,wu,2024-01-06,19301,10,1\n"
+       "training,a3,wu,2024-01-07,19302,3000000000,2\ntraining,a4,wu,2024-01-08,19302,7,7\n"},
+  });
+  const auto cat = sg::engine::catalogue::parse(R"yaml(version: 1
+indicators:
+  - code: DISTINCT_QUANTITIES
+    name: {en: "Distinct quantities", vi: "Số lượng khác nhau"}
+    numerator: {from: activities, place: start_date, value: "count(distinct quantity / 4)"}
+  - code: DISTINCT_PARTICIPANTS
+    name: {en: "Distinct participants", vi: "Số người tham gia khác nhau"}
+    numerator: {from: activities, place: start_date, value: "count(distinct participants)"}
+  - code: ACTIVITIES_SEEN
+    name: {en: "Distinct activities", vi: "Hoạt động khác nhau"}
+    numerator: {from: activities, place: start_date, value: "count(distinct activity_id)"}
+  - code: P75_QUANTITY
+    name: {en: "75th percentile of quantity", vi: "Phân vị 75 của số lượng"}
+    numerator: {from: activities, place: start_date, value: "percentileCont(0.75, quantity / 4)"}
+)yaml", "test");
+  const auto c = cells(sg::engine::compute(d, cat, request("2024Q1", {1, 3})));
+  EXPECT_EQ(c.at("DISTINCT_QUANTITIES/2024Q1/22/"), "3||3||");      // 0.5, 0.25, 0.5, 1.75
+  EXPECT_EQ(c.at("DISTINCT_PARTICIPANTS/2024Q1/22/"), "3||3||");    // 10, 3e9, 7
+  EXPECT_EQ(c.at("DISTINCT_PARTICIPANTS/2024Q1/19301/"), "1||1||");
+  EXPECT_EQ(c.at("ACTIVITIES_SEEN/2024Q1/22/"), "4||4||");
+  // 0.25, 0.5, 0.5, 1.75: rank 2.25 -> 0.5 + (1.75 - 0.5) * 0.25.
+  EXPECT_EQ(c.at("P75_QUANTITY/2024Q1/22/"), "0.8125||0.8125||");
+  EXPECT_EQ(c.at("P75_QUANTITY/2024Q1/19302/"), "1.4375||1.4375||");
+}
+
 TEST(ComputeRequests, RejectsUnknownIndicatorsDimensionsAndLevels) {
   const auto d = load_tables({{"org_units.csv", org_units}});
   const auto& cat = sg::engine::catalogue::standard();
