@@ -319,33 +319,6 @@ column_data column_source(const dataset& data, const relations* rel, int column)
   return all_columns[static_cast<std::size_t>(column)].get(data, rel);
 }
 
-std::size_t table_size(const dataset& d, table_id t) noexcept {
-  switch (t) {
-    case table_id::org_units:
-      return d.org_units.size();
-    case table_id::population:
-      return d.population.size();
-    case table_id::agencies:
-      return d.agencies.size();
-    case table_id::children:
-      return d.children.size();
-    case table_id::circumstances:
-      return d.circumstances.size();
-    case table_id::cases:
-      return d.cases.size();
-    case table_id::services:
-      return d.services.size();
-    case table_id::activities:
-      return d.activities.size();
-    case table_id::plans:
-      return d.plans.size();
-    case table_id::targets:
-      return d.targets.size();
-    case table_id::holidays:
-      return d.holidays.size();
-  }
-  return 0;
-}
 
 namespace {
 

@@ -79,7 +79,6 @@ const std::vector<column_def>& column_defs();
 /// The data of column `column` (an index into column_defs()).
 column_data column_source(const dataset& data, const relations* rel, int column);
 /// Rows of a table.
-std::size_t table_size(const dataset& data, table_id t) noexcept;
 
 enum class op : std::uint8_t {
   constant,

@@ -30,7 +30,6 @@ namespace safeguard::engine {
 
 using detail::dimension_id;
 using detail::dimension_info;
-using detail::row_count;
 using detail::sorted_dates;
 
 const std::vector<age_band>& default_age_bands() {

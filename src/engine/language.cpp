@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "engine/ast.hpp"
+#include "safeguard/model/dataset.hpp"
 #include "safeguard/engine/expression.hpp"
 
 namespace safeguard::engine {
@@ -85,6 +86,34 @@ std::string expression_error::caret() const {
 std::string_view table_name(table_id t) noexcept {
   const auto i = static_cast<std::size_t>(t);
   return i < table_names.size() ? table_names[i] : std::string_view("?");
+}
+
+std::size_t row_count(const dataset& d, table_id t) noexcept {
+  switch (t) {
+    case table_id::org_units:
+      return d.org_units.size();
+    case table_id::population:
+      return d.population.size();
+    case table_id::agencies:
+      return d.agencies.size();
+    case table_id::children:
+      return d.children.size();
+    case table_id::circumstances:
+      return d.circumstances.size();
+    case table_id::cases:
+      return d.cases.size();
+    case table_id::services:
+      return d.services.size();
+    case table_id::activities:
+      return d.activities.size();
+    case table_id::plans:
+      return d.plans.size();
+    case table_id::targets:
+      return d.targets.size();
+    case table_id::holidays:
+      return d.holidays.size();
+  }
+  return 0;
 }
 
 bool parse_table_name(std::string_view name, table_id& out) noexcept {

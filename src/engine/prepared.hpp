@@ -13,24 +13,6 @@
 
 namespace safeguard::engine::detail {
 
-/// The number of rows of table `t`.
-inline std::size_t row_count(const dataset& d, table_id t) noexcept {
-  switch (t) {
-    case table_id::cases: return d.cases.size();
-    case table_id::services: return d.services.size();
-    case table_id::children: return d.children.size();
-    case table_id::circumstances: return d.circumstances.size();
-    case table_id::activities: return d.activities.size();
-    case table_id::population: return d.population.size();
-    case table_id::agencies: return d.agencies.size();
-    case table_id::plans: return d.plans.size();
-    case table_id::targets: return d.targets.size();
-    case table_id::org_units: return d.org_units.size();
-    case table_id::holidays: return d.holidays.size();
-  }
-  return 0;
-}
-
 /// The rows of a table that have a date in one column, ordered by it.
 struct sorted_dates {
   std::vector<std::int32_t> rows;

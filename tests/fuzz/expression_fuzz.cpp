@@ -157,34 +157,6 @@ dataset make_dataset() {
   return d;
 }
 
-std::size_t rows_in(const dataset& d, table_id t) {
-  switch (t) {
-    case table_id::org_units:
-      return d.org_units.size();
-    case table_id::population:
-      return d.population.size();
-    case table_id::agencies:
-      return d.agencies.size();
-    case table_id::children:
-      return d.children.size();
-    case table_id::circumstances:
-      return d.circumstances.size();
-    case table_id::cases:
-      return d.cases.size();
-    case table_id::services:
-      return d.services.size();
-    case table_id::activities:
-      return d.activities.size();
-    case table_id::plans:
-      return d.plans.size();
-    case table_id::targets:
-      return d.targets.size();
-    case table_id::holidays:
-      return d.holidays.size();
-  }
-  return 0;
-}
-
 struct fixture {
   dataset data = make_dataset();
   relations rel{data};
@@ -206,7 +178,7 @@ void check_error(const expression_error& e, std::string_view input) {
 void check_row(const row_expression& e, table_id t, std::string_view input) {
   const fixture& f = shared();
   // Every row several times, in a scrambled order, across more than one batch.
-  const std::size_t n = rows_in(f.data, t);
+  const std::size_t n = row_count(f.data, t);
   std::vector<std::int32_t> rows;
   for (std::size_t k = 0; k < 700 && n > 0; ++k)
     rows.push_back(static_cast<std::int32_t>((k * 7 + k / 3) % n));
@@ -244,7 +216,7 @@ void check_side(const side_expression& s, table_id t, std::string_view input) {
   const auto& terms = s.aggregates();
   check(!terms.empty(), "a side without aggregates", input);
   std::vector<std::int32_t> rows;
-  for (std::size_t i = 0; i < rows_in(f.data, t); ++i) rows.push_back(static_cast<std::int32_t>(i));
+  for (std::size_t i = 0; i < row_count(f.data, t); ++i) rows.push_back(static_cast<std::int32_t>(i));
   eval_context ctx;
   ctx.data = &f.data;
   ctx.rel = &f.rel;

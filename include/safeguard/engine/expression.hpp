@@ -23,6 +23,8 @@ enum class table_id : std::uint8_t {
 };
 /// "cases", "children", ...; and back (returns false when unknown).
 std::string_view table_name(table_id t) noexcept;
+/// The number of rows of table `t` in `data`.
+std::size_t row_count(const dataset& data, table_id t) noexcept;
 bool parse_table_name(std::string_view name, table_id& out) noexcept;
 
 /// The static type of a bound expression.
