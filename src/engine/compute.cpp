@@ -940,6 +940,226 @@ void run_scan(const context& ctx, const group& g, const std::vector<side_job>& j
     scan_job(ctx, g, jobs[job_list[k]], c, ec, span.end, at_end, s, *outs[k]);
 }
 
+// A job of a children's stock whose cells can be followed from end to end: it reads no period,
+// counts (count(...) only: whole numbers, so adding and taking away is exact), and its cells
+// are single-valued and dense.
+bool followed_stock_job(const context& ctx, const side_job& job) {
+  if (!job.period_free || job.cells > dense_cells) return false;
+  for (const auto& t : job.value.aggregates())
+    if (t.kind != aggregate_kind::count) return false;
+  for (int d : job.dims)
+    if (ctx.dims[static_cast<std::size_t>(d)].info->multi_valued) return false;
+  return true;
+}
+
+// One period of a stock of children computed with others in one scan.
+struct stock_entry {
+  day_number start = 0, end = 0;
+  std::vector<std::size_t> jobs;
+  std::vector<partial*> outs;  // one per job
+};
+
+// The stock of children on several ends at once, for one piece of the table. A child's cell
+// changes only when it is registered, leaves, or crosses an age limit or band, so the jobs
+// that count (followed_stock_job) walk each child once through the ends in date order and
+// write only where its cell changes: +1 to the new cell, -1 to the old one, at that end; the
+// counts at each end are the running sums. The other jobs run end by end on the children
+// present then; when each of them needs a related row (exists(...) in its condition), only
+// children that have one are looked at.
+void run_children_stock(const context& ctx, const group& g, const std::vector<side_job>& jobs,
+                        std::vector<stock_entry>& entries, std::size_t part, std::size_t parts) {
+  const dataset& d = ctx.data;
+  const auto& ch = d.children;
+  const std::size_t n = ch.size();
+  const std::size_t from = n * part / parts, to = n * (part + 1) / parts;
+  const std::size_t k = entries.size();
+  std::vector<age_thresholds> at_end;
+  at_end.reserve(k);
+  for (const stock_entry& e : entries) at_end.emplace_back(e.end);
+  const auto present = [&](std::size_t r, std::size_t j) {
+    const day_number end = entries[j].end;
+    const day_number youngest = at_end[j].at_least[static_cast<std::size_t>(g.min_age)];
+    const day_number oldest = at_end[j].at_least[static_cast<std::size_t>(std::min(g.max_age + 1, max_tracked_age + 1))];
+    const day_number ex = ch.exit_date[r];
+    return ch.registered_date[r] <= end && (ex == no_day || ex > end) && ch.birth_date[r] <= youngest &&
+           ch.birth_date[r] > oldest;
+  };
+  eval_context ec;
+  ec.data = &d;
+  ec.rel = &ctx.rel;
+  ec.holidays = &ctx.holidays;
+  ec.honour_consent = ctx.request.honour_consent;
+  scan_scratch s;
+
+  // 1. Counting jobs, followed from end to end.
+  std::vector<std::size_t> followed;
+  for (const stock_entry& e : entries)
+    for (std::size_t j : e.jobs)
+      if (followed_stock_job(ctx, jobs[j]) && std::find(followed.begin(), followed.end(), j) == followed.end())
+        followed.push_back(j);
+  for (std::size_t job_index : followed) {
+    const side_job& job = jobs[job_index];
+    // The ends where this job is wanted, in date order (distinct: it reads only the end).
+    std::vector<std::pair<std::size_t, std::size_t>> at;  // (entry, position in its jobs)
+    for (std::size_t e = 0; e < k; ++e)
+      for (std::size_t q = 0; q < entries[e].jobs.size(); ++q)
+        if (entries[e].jobs[q] == job_index) at.emplace_back(e, q);
+    std::stable_sort(at.begin(), at.end(), [&](const auto& a, const auto& b) {
+      return entries[a.first].end < entries[b.first].end;
+    });
+    const std::size_t m = at.size();
+    scan_rows c;
+    c.rows.resize(to - from);
+    std::iota(c.rows.begin(), c.rows.end(), static_cast<std::int32_t>(from));
+    if (job.has_where) {
+      ec.period_start = entries[at[0].first].start;
+      ec.period_end = entries[at[0].first].end;
+      c.rows.resize(job.where.select(ec, c.rows.data(), c.rows.size(), c.rows.data()));
+    }
+    const std::size_t rows = c.rows.size();
+    // Cells without the age band, and the band's stride when the job breaks down by it.
+    std::vector<std::int64_t> strides(job.dims.size(), 1);
+    for (std::size_t di = job.dims.size(); di-- > 1;) strides[di - 1] = strides[di] * job.radix[di];
+    std::vector<std::int64_t> fixed(rows, 0);
+    std::int64_t band_stride = 0;
+    std::int64_t band_missing = 0;
+    for (std::size_t di = 0; di < job.dims.size(); ++di) {
+      const dim_spec& spec = ctx.dims[static_cast<std::size_t>(job.dims[di])];
+      if (spec.info->id == dimension_id::age_band) {
+        band_stride = strides[di];
+        band_missing = spec.domain;
+        for (auto& cell : fixed) cell *= job.radix[di];
+        continue;
+      }
+      add_dimension_codes(ctx, spec, job.radix[di], g, c, entries[at[0].first].end, at_end[at[0].first], fixed);
+    }
+    // The band of every birth day at each end.
+    std::vector<std::vector<std::int16_t>> band_of(band_stride ? m : 0);
+    std::vector<day_number> band_first(m, 0);
+    const auto& bands = ctx.request.age_bands;
+    for (std::size_t j = 0; band_stride && j < m; ++j) {
+      const age_thresholds& t = at_end[at[j].first];
+      band_first[j] = t.at_least[max_tracked_age + 1] + 1;
+      band_of[j].assign(static_cast<std::size_t>(t.at_least[0] - band_first[j] + 1), -1);
+      for (std::size_t b = bands.size(); b-- > 0;) {
+        if (bands[b].high > max_tracked_age) continue;
+        const day_number lo = t.at_least[static_cast<std::size_t>(bands[b].high + 1)] + 1;
+        const day_number hi = t.at_least[static_cast<std::size_t>(bands[b].low)];
+        for (day_number day = lo; day <= hi; ++day)
+          band_of[j][static_cast<std::size_t>(day - band_first[j])] = static_cast<std::int16_t>(b);
+      }
+    }
+    const auto& terms = job.value.aggregates();
+    std::vector<value_batch> args(terms.size());
+    for (std::size_t t = 0; t < terms.size(); ++t) terms[t].argument.evaluate(ec, c.rows.data(), rows, args[t]);
+    // Changes per end: rows placed (presence) and valid values (per term), by (unit, cell).
+    const std::size_t unit_total = d.org_units.size() * static_cast<std::size_t>(job.cells);
+    std::vector<std::int64_t> presence(m * unit_total, 0);
+    std::vector<std::int64_t> counted(terms.size() * m * unit_total, 0);
+    for (std::size_t i = 0; i < rows; ++i) {
+      const auto r = static_cast<std::size_t>(c.rows[i]);
+      const std::int32_t unit = ch.org_unit[r].value;
+      if (unit < 0) continue;
+      const std::size_t base = static_cast<std::size_t>(unit) * static_cast<std::size_t>(job.cells) +
+                               static_cast<std::size_t>(fixed[i]);
+      std::size_t previous = SIZE_MAX;
+      for (std::size_t j = 0; j < m; ++j) {
+        std::size_t idx = SIZE_MAX;
+        if (present(r, at[j].first)) {
+          idx = base;
+          if (band_stride) {
+            const day_number birth = ch.birth_date[r];
+            const std::size_t off = static_cast<std::size_t>(birth - band_first[j]);
+            const std::int16_t b = birth >= band_first[j] && off < band_of[j].size() ? band_of[j][off] : -1;
+            idx += static_cast<std::size_t>((b < 0 ? band_missing : b) * band_stride);
+          }
+        }
+        if (idx == previous) continue;
+        if (previous != SIZE_MAX) {
+          presence[j * unit_total + previous] -= 1;
+          for (std::size_t t = 0; t < terms.size(); ++t)
+            counted[(t * m + j) * unit_total + previous] -= args[t].valid[i];
+        }
+        if (idx != SIZE_MAX) {
+          presence[j * unit_total + idx] += 1;
+          for (std::size_t t = 0; t < terms.size(); ++t)
+            counted[(t * m + j) * unit_total + idx] += args[t].valid[i];
+        }
+        previous = idx;
+      }
+    }
+    // Running sums: the partial at each end.
+    std::vector<std::int64_t> now(unit_total, 0);
+    std::vector<std::vector<std::int64_t>> term_now(terms.size(), std::vector<std::int64_t>(unit_total, 0));
+    for (std::size_t j = 0; j < m; ++j) {
+      partial& p = *entries[at[j].first].outs[at[j].second];
+      p.cells = job.cells;
+      p.local_cells.clear();
+      p.touched.assign(unit_total, 0);
+      p.terms.resize(terms.size());
+      for (std::size_t idx = 0; idx < unit_total; ++idx) {
+        now[idx] += presence[j * unit_total + idx];
+        p.touched[idx] = now[idx] > 0;
+      }
+      for (std::size_t t = 0; t < terms.size(); ++t) {
+        accumulator& a = p.terms[t];
+        size_accumulator(a, terms[t].kind, unit_total);
+        for (std::size_t idx = 0; idx < unit_total; ++idx) {
+          term_now[t][idx] += counted[(t * m + j) * unit_total + idx];
+          a.a[idx] = static_cast<double>(term_now[t][idx]);
+          a.any[idx] = p.touched[idx];
+        }
+      }
+    }
+  }
+
+  // 2. The other jobs, end by end.
+  std::vector<int> relations;  // what every other job needs a related row in (empty: none)
+  bool narrow = true;
+  for (const stock_entry& e : entries)
+    for (std::size_t j : e.jobs) {
+      if (std::find(followed.begin(), followed.end(), j) != followed.end()) continue;
+      const int relation = jobs[j].has_where ? jobs[j].where.required_relation() : -1;
+      if (relation < 0) narrow = false;
+      else if (std::find(relations.begin(), relations.end(), relation) == relations.end()) relations.push_back(relation);
+    }
+  std::vector<std::int32_t> pool;  // rows looked at per end
+  if (narrow) {
+    std::vector<std::int32_t> all(to - from), keep(to - from);
+    std::iota(all.begin(), all.end(), static_cast<std::int32_t>(from));
+    std::vector<std::uint8_t> wanted(to - from, 0);
+    for (int relation : relations) {
+      const std::size_t kept = row_expression::keep_related(relation, ec, all.data(), all.size(), keep.data());
+      for (std::size_t q = 0; q < kept; ++q) wanted[static_cast<std::size_t>(keep[q])] = 1;
+    }
+    for (std::size_t i = 0; i < wanted.size(); ++i)
+      if (wanted[i]) pool.push_back(static_cast<std::int32_t>(from + i));
+  }
+  scan_rows c;
+  for (std::size_t e = 0; e < k; ++e) {
+    std::vector<std::size_t> rest;
+    for (std::size_t q = 0; q < entries[e].jobs.size(); ++q)
+      if (std::find(followed.begin(), followed.end(), entries[e].jobs[q]) == followed.end()) rest.push_back(q);
+    if (rest.empty()) continue;
+    if (narrow) {
+      c.rows.clear();
+      for (std::int32_t r : pool)
+        if (present(static_cast<std::size_t>(r), e)) c.rows.push_back(r);
+      c.placing_day.clear();
+      c.units.resize(c.rows.size());
+      for (std::size_t i = 0; i < c.rows.size(); ++i) c.units[i] = ch.org_unit[c.rows[i]].value;
+      c.cells_by_dims.clear();
+      c.related_by_relation.clear();
+    } else {
+      find_candidates(ctx, g, scan_span{entries[e].start, entries[e].end, part, parts}, at_end[e], c);
+    }
+    ec.period_start = entries[e].start;
+    ec.period_end = entries[e].end;
+    for (std::size_t q : rest)
+      scan_job(ctx, g, jobs[entries[e].jobs[q]], c, ec, entries[e].end, at_end[e], s, *entries[e].outs[q]);
+  }
+}
+
 // Rolls a job's partial up to the slots, finishes the aggregates, combines them per cell and
 // writes the cells with a value to job.out[period_index].
 void finish_job(const context& ctx, side_job& job, std::size_t period_index, partial& p) {
@@ -1374,12 +1594,19 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
 
   // Plan the scans, the finishes that merge their partials per (job, period), and the stock
   // cells copied from an earlier period ending on the same day.
+  struct stock_period {
+    day_number start, end;
+    std::vector<std::size_t> jobs;
+    std::size_t first_partial;  // partials[first_partial + k] belongs to jobs[k]
+  };
   struct scan_item {
     std::size_t group;
     std::vector<std::size_t> jobs;
     scan_span span;
     std::size_t first_partial;  // partials[first_partial + k] belongs to jobs[k]
     std::size_t estimate;       // candidate rows at most: the big scans start first
+    std::vector<stock_period> stock;  // a stock of children on several ends (then `jobs` is
+                                      // empty and `span` gives only the piece)
   };
   struct finish_item {
     std::size_t job, period;
@@ -1414,7 +1641,7 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
                                    [&](std::size_t j) { return jobs[j].cells <= dense_cells; });
     const std::size_t parts = pieces_of(rows, dense);
     for (std::size_t part = 0; part < parts; ++part) {
-      scan_item s{gi, job_list, scan_span{start, end, part, parts}, partial_count, rows / parts};
+      scan_item s{gi, job_list, scan_span{start, end, part, parts}, partial_count, rows / parts, {}};
       for (std::size_t k = 0; k < job_list.size(); ++k) of_job[k].push_back(partial_count + k);
       partial_count += job_list.size();
       scans.push_back(std::move(s));
@@ -1466,7 +1693,46 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
       continue;
     }
     // Stocks depend on the period through its last day only (unless a job reads its start
-    // or length): a period ending on a day already computed copies its cells.
+    // or length): a period ending on a day already computed copies its cells. The children's
+    // register is computed for all its ends in one scan per piece (run_children_stock).
+    if (g.placing == placing_kind::stock && g.table == table_id::children) {
+      std::vector<std::pair<std::size_t, std::vector<std::size_t>>> wanted;  // period, jobs
+      for (std::size_t pi = 0; pi < periods.size(); ++pi) {
+        std::ptrdiff_t same = -1;
+        for (std::size_t q = 0; q < pi && same < 0; ++q)
+          if (periods[q].end() == periods[pi].end()) same = static_cast<std::ptrdiff_t>(q);
+        std::vector<std::size_t> scanned;
+        for (std::size_t j : g.jobs) {
+          if (same >= 0 && jobs[j].end_only)
+            copies.push_back(copy_item{j, pi, static_cast<std::size_t>(same)});
+          else
+            scanned.push_back(j);
+        }
+        if (!scanned.empty()) wanted.emplace_back(pi, std::move(scanned));
+      }
+      const std::size_t rows = ctx.table_size(g.table);
+      if (rows == 0 || wanted.empty()) continue;
+      bool dense = true;
+      for (const auto& w : wanted)
+        for (std::size_t j : w.second) dense = dense && jobs[j].cells <= dense_cells;
+      const std::size_t parts = pieces_of(rows, dense);
+      std::vector<std::vector<std::vector<std::size_t>>> ids(wanted.size());  // [period][job]
+      for (std::size_t w = 0; w < wanted.size(); ++w) ids[w].resize(wanted[w].second.size());
+      for (std::size_t part = 0; part < parts; ++part) {
+        scan_item item{gi, {}, scan_span{0, 0, part, parts}, 0, rows / parts * 4, {}};
+        for (std::size_t w = 0; w < wanted.size(); ++w) {
+          const period& per = periods[wanted[w].first];
+          item.stock.push_back(stock_period{per.start(), per.end(), wanted[w].second, partial_count});
+          for (std::size_t q = 0; q < wanted[w].second.size(); ++q) ids[w][q].push_back(partial_count + q);
+          partial_count += wanted[w].second.size();
+        }
+        scans.push_back(std::move(item));
+      }
+      for (std::size_t w = 0; w < wanted.size(); ++w)
+        for (std::size_t q = 0; q < wanted[w].second.size(); ++q)
+          finishes.push_back(finish_item{wanted[w].second[q], wanted[w].first, ids[w][q]});
+      continue;
+    }
     for (std::size_t pi = 0; pi < periods.size(); ++pi) {
       std::ptrdiff_t same = -1;
       for (std::size_t q = 0; q < pi && same < 0; ++q)
@@ -1499,6 +1765,19 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     });
     parallel_for(scans.size(), threads, [&](std::size_t i) {
       const scan_item& s = scans[order[i]];
+      if (!s.stock.empty()) {
+        std::vector<stock_entry> entries;
+        for (const stock_period& sp : s.stock) {
+          stock_entry e;
+          e.start = sp.start;
+          e.end = sp.end;
+          e.jobs = sp.jobs;
+          for (std::size_t q = 0; q < sp.jobs.size(); ++q) e.outs.push_back(&partials[sp.first_partial + q]);
+          entries.push_back(std::move(e));
+        }
+        run_children_stock(ctx, groups[s.group], jobs, entries, s.span.part, s.span.parts);
+        return;
+      }
       std::vector<partial*> outs;
       for (std::size_t k = 0; k < s.jobs.size(); ++k) outs.push_back(&partials[s.first_partial + k]);
       run_scan(ctx, groups[s.group], jobs, s.jobs, s.span, outs.data());

@@ -205,6 +205,50 @@ indicators:
   EXPECT_EQ(c.at("P75_QUANTITY/2024Q1/19302/"), "1.4375||1.4375||");
 }
 
+TEST(ComputeKnownAnswers, ChildrenFollowedThroughSeveralEndsByAgeBand) {
+  // Two quarter ends: children cross a band (5 -> 6), leave on E, register between the ends,
+  // turn 16 and leave the age range; one indicator counts by band (followed from end to end),
+  // another reads the period's end in its condition (computed end by end).
+  const auto d = load_tables({
+      {"org_units.csv", org_units},
+      {"children.csv",
+       "child_id,birth_date,sex,org_unit,registered_date,exit_date\n"
+       "c1,2018-04-01,f,19301,2020-01-01,\n"
+       "c2,2010-06-30,m,19301,2024-03-01,2024-06-30\n"
+       "c3,2016-02-29,f,19302,2024-04-15,\n"
+       "c4,2008-06-30,m,19302,2020-01-01,\n"
+       "c5,2020-01-01,f,19301,2020-01-01,\n"},
+  });
+  const auto cat = sg::engine::catalogue::parse(R"yaml(version: 1
+indicators:
+  - code: ON_REGISTER
+    name: {en: "Children on the register", vi: "Trẻ em trong cơ sở dữ liệu"}
+    numerator: {from: children, place: stock, value: "count(child_id)"}
+    dimensions: [age_band, sex]
+  - code: NEW_ON_REGISTER
+    name: {en: "Registered less than 100 days before the end", vi: "Mới đăng ký"}
+    numerator:
+      from: children
+      place: stock
+      where: "d2:daysBetween(registered_date, V{analytics_period_end}) < 100"
+      value: "count(child_id)"
+)yaml", "test");
+  const auto c = cells(sg::engine::compute(d, cat, request("2024Q1,2024Q2", {1}, {"age_band"})));
+  EXPECT_EQ(c.at("ON_REGISTER/2024Q1/22/0-5/"), "2||2||");    // c1 is 5 on 31 March, c5 4
+  EXPECT_EQ(c.at("ON_REGISTER/2024Q1/22/11-15/"), "2||2||");  // c2 (13), c4 (15)
+  EXPECT_EQ(c.count("ON_REGISTER/2024Q1/22/6-10/"), 0u);
+  EXPECT_EQ(c.at("ON_REGISTER/2024Q2/22/6-10/"), "2||2||");   // c1 (6), c3 (8, born 29 Feb)
+  EXPECT_EQ(c.at("ON_REGISTER/2024Q2/22/0-5/"), "1||1||");    // c5 only
+  EXPECT_EQ(c.count("ON_REGISTER/2024Q2/22/11-15/"), 0u);     // c2 left on E, c4 is 16
+  EXPECT_EQ(c.at("NEW_ON_REGISTER/2024Q1/22//"), "1||1||");   // c2, 30 days
+  EXPECT_EQ(c.at("NEW_ON_REGISTER/2024Q2/22//"), "1||1||");   // c3, 76 days
+  // The same periods one at a time give the same cells.
+  auto alone = cells(sg::engine::compute(d, cat, request("2024Q1", {1}, {"age_band"})));
+  const auto q2 = cells(sg::engine::compute(d, cat, request("2024Q2", {1}, {"age_band"})));
+  alone.insert(q2.begin(), q2.end());
+  EXPECT_EQ(c, alone);
+}
+
 TEST(ComputeRequests, RejectsUnknownIndicatorsDimensionsAndLevels) {
   const auto d = load_tables({{"org_units.csv", org_units}});
   const auto& cat = sg::engine::catalogue::standard();
