@@ -1052,6 +1052,14 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
     const auto& terms = job.value.aggregates();
     std::vector<value_batch> args(terms.size());
     for (std::size_t t = 0; t < terms.size(); ++t) terms[t].argument.evaluate(ec, c.rows.data(), rows, args[t]);
+    // Per end: its day and the births within the ages (youngest, oldest] (see present()).
+    std::vector<day_number> end_of(m), youngest(m), oldest(m);
+    for (std::size_t j = 0; j < m; ++j) {
+      const age_thresholds& t = at_end[at[j].first];
+      end_of[j] = entries[at[j].first].end;
+      youngest[j] = t.at_least[static_cast<std::size_t>(g.min_age)];
+      oldest[j] = t.at_least[static_cast<std::size_t>(std::min(g.max_age + 1, max_tracked_age + 1))];
+    }
     // Changes per end: rows placed (presence) and valid values (per term), by (unit, cell).
     const std::size_t unit_total = d.org_units.size() * static_cast<std::size_t>(job.cells);
     std::vector<std::int64_t> presence(m * unit_total, 0);
@@ -1062,13 +1070,14 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
       if (unit < 0) continue;
       const std::size_t base = static_cast<std::size_t>(unit) * static_cast<std::size_t>(job.cells) +
                                static_cast<std::size_t>(fixed[i]);
+      const day_number registered = ch.registered_date[r], exit = ch.exit_date[r], birth = ch.birth_date[r];
       std::size_t previous = SIZE_MAX;
       for (std::size_t j = 0; j < m; ++j) {
         std::size_t idx = SIZE_MAX;
-        if (present(r, at[j].first)) {
+        if (registered <= end_of[j] && (exit == no_day || exit > end_of[j]) && birth <= youngest[j] &&
+            birth > oldest[j]) {
           idx = base;
           if (band_stride) {
-            const day_number birth = ch.birth_date[r];
             const std::size_t off = static_cast<std::size_t>(birth - band_first[j]);
             const std::int16_t b = birth >= band_first[j] && off < band_of[j].size() ? band_of[j][off] : -1;
             idx += static_cast<std::size_t>((b < 0 ? band_missing : b) * band_stride);
@@ -1695,7 +1704,13 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     // Stocks depend on the period through its last day only (unless a job reads its start
     // or length): a period ending on a day already computed copies its cells. The children's
     // register is computed for all its ends in one scan per piece (run_children_stock).
-    if (g.placing == placing_kind::stock && g.table == table_id::children) {
+    std::size_t distinct_ends = 0;
+    for (std::size_t pi = 0; pi < periods.size(); ++pi) {
+      bool seen = false;
+      for (std::size_t q = 0; q < pi && !seen; ++q) seen = periods[q].end() == periods[pi].end();
+      distinct_ends += seen ? 0 : 1;
+    }
+    if (g.placing == placing_kind::stock && g.table == table_id::children && distinct_ends > 1) {
       std::vector<std::pair<std::size_t, std::vector<std::size_t>>> wanted;  // period, jobs
       for (std::size_t pi = 0; pi < periods.size(); ++pi) {
         std::ptrdiff_t same = -1;
