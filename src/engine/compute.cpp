@@ -683,6 +683,34 @@ void add_dimension_codes(const context& ctx, const dim_spec& spec, std::int64_t 
     }
     return;
   }
+  if ((g.table == table_id::cases || g.table == table_id::services) &&
+      (spec.info->id == dimension_id::sex || spec.info->id == dimension_id::age_band)) {
+    // Cases and services read the child's sex and the age at the case's report: by lookups.
+    std::vector<std::int64_t> band_at_age;
+    if (spec.info->id == dimension_id::age_band) {
+      band_at_age.assign(max_tracked_age + 2, spec.domain);
+      for (int age = 0; age <= max_tracked_age + 1; ++age) {
+        const int b = band_of_age(ctx.request.age_bands, age);
+        if (b >= 0) band_at_age[static_cast<std::size_t>(age)] = b;
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int32_t kase = g.table == table_id::cases ? c.rows[i] : d.services.case_[c.rows[i]].value;
+      std::int64_t value = spec.domain;
+      if (kase >= 0) {
+        if (spec.info->id == dimension_id::sex) {
+          const child_index child = d.cases.child[kase];
+          const code sex = child.valid() ? d.children.sex[child.value] : no_code;
+          value = sex == no_code ? spec.domain : static_cast<std::int64_t>(sex);
+        } else {
+          const int age = ctx.case_age[kase];
+          value = age >= 0 && age <= max_tracked_age + 1 ? band_at_age[static_cast<std::size_t>(age)] : spec.domain;
+        }
+      }
+      cells[i] = cells[i] * radix + value;
+    }
+    return;
+  }
   for (std::size_t i = 0; i < n; ++i) {
     const dim_value v = dimension_of_row(ctx, spec, g.table, c.rows[i],
                                          event ? c.placing_day[i] : end, end, at_end);
