@@ -1308,6 +1308,8 @@ class binder {
   }
 
   bnode_ptr bind_is(const node& n, const scope& s) {
+    if (n.args.size() < 2)  // `is()`: the parser accepts an empty call of any function
+      fail(n.offset, "is() needs a value and at least one candidate", "is(column in 'a', 'b')");
     bnode_ptr x = bind(*n.args[0], s);
     if (x->type == btype::string)
       fail(x->offset, "is() tests a value, not a quoted string", "is(column in 'a', 'b')");

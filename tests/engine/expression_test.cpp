@@ -488,6 +488,10 @@ TEST(ExpressionErrors, FunctionsTablesAndPaths) {
   EXPECT_TRUE(mentions(e.expected(), "available over cases, children and agencies"));
   e = compile_error("exists(services, kind == 'x')");
   EXPECT_TRUE(mentions(e.what(), "unknown column 'kind' in services")) << e.what();
+  // An empty is() (found by the expression fuzzer) is an error, not a crash.
+  e = compile_error("-is()+2*0");
+  EXPECT_TRUE(mentions(e.what(), "is() needs a value and at least one candidate")) << e.what();
+  EXPECT_EQ(e.column(), 2);
 }
 
 TEST(ExpressionErrors, RejectsDhis2ItemsOutsideTheSubset) {
