@@ -793,7 +793,7 @@ TEST(Snapshot, MagicBytes) {
 
 // --- Big files are parsed in pieces on several threads -----------------------------------
 
-// About 21 MB of children (the loader cuts a file into pieces of max(2 MiB, size / 8) on two
+// About 21 MB of children (the loader cuts a file into pieces of max(4 MiB, size / 8) on two
 // threads). A quoted note of 100,000 lines starts at byte `note_at`; five rows have a bad
 // quote and two blank lines are inside.
 std::string big_children(std::size_t note_at) {
@@ -821,11 +821,11 @@ std::string big_children(std::size_t note_at) {
 
 TEST(LoadParallel, PiecesGiveTheSameTableAndLinesAsOneThread) {
   // The second note covers the first cut: a cut inside quotes. The first cut falls one piece
-  // after the header, a piece being max(2 MiB, data / 8) for two threads.
+  // after the header, a piece being max(4 MiB, data / 8) for two threads.
   const std::string header = "child_id,birth_date,sex,org_unit,registered_date,note\n";
   const std::size_t note_bytes = 100000 * 5 + 2;
   const std::size_t data_bytes = big_children(std::string::npos).size() + note_bytes - header.size();
-  const std::size_t first_cut = header.size() + std::max(std::size_t{2} << 20, data_bytes / 8);
+  const std::size_t first_cut = header.size() + std::max(std::size_t{4} << 20, data_bytes / 8);
   for (std::size_t note_at : {std::size_t{1000}, first_cut - 200000}) {
     files f = base_files();
     f.erase("cases.csv");
