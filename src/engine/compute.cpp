@@ -107,6 +107,48 @@ struct age_thresholds {
   }
 };
 
+// Children on the register on day `end` and within the ages [min_age, max_age] then:
+// registered on or before it, not exited (no exit, or one after it), and born in
+// (at_least[max_age + 1], at_least[min_age]]. Branch-free, for scans in random date order.
+struct register_on_day {
+  day_number end, youngest, oldest;
+  register_on_day(const age_thresholds& at_end, day_number e, int min_age, int max_age)
+      : end(e), youngest(at_end.at_least[static_cast<std::size_t>(min_age)]),
+        oldest(at_end.at_least[static_cast<std::size_t>(std::min(max_age + 1, max_tracked_age + 1))]) {}
+  bool holds(day_number registered, day_number exit, day_number birth) const noexcept {
+    return (registered <= end) & ((exit == no_day) | (exit > end)) & (birth <= youngest) &
+           (birth > oldest);
+  }
+};
+
+// The age band of every birth day on one day, in a table read once per row: a band
+// [low, high] holds the births in (at_least[high + 1], at_least[low]]; the first band that
+// holds a birth is its band.
+class bands_of_births {
+ public:
+  bands_of_births(const age_thresholds& at_end, const std::vector<age_band>& bands)
+      : first_(at_end.at_least[max_tracked_age + 1] + 1),
+        band_(static_cast<std::size_t>(at_end.at_least[0] - first_ + 1), -1) {
+    for (std::size_t b = bands.size(); b-- > 0;) {
+      if (bands[b].high > max_tracked_age) continue;
+      const day_number from = at_end.at_least[static_cast<std::size_t>(bands[b].high + 1)] + 1;
+      const day_number to = at_end.at_least[static_cast<std::size_t>(bands[b].low)];
+      for (day_number day = from; day <= to; ++day)
+        band_[static_cast<std::size_t>(day - first_)] = static_cast<std::int16_t>(b);
+    }
+  }
+  // The band of a birth day, or `missing` when no band holds it.
+  std::int64_t of(day_number birth, std::int64_t missing) const noexcept {
+    const auto off = static_cast<std::size_t>(birth) - static_cast<std::size_t>(first_);
+    const std::int16_t b = birth >= first_ && off < band_.size() ? band_[off] : -1;
+    return b < 0 ? missing : b;
+  }
+
+ private:
+  day_number first_;
+  std::vector<std::int16_t> band_;
+};
+
 struct dim_spec {
   const dimension_info* info = nullptr;
   std::int32_t domain = 0;  // codes; `domain` itself encodes "missing"
@@ -552,33 +594,33 @@ void find_candidates(const context& ctx, const group& g, const scan_span& span,
     // Present on `end`: started on or before it and not ended (no end, or one after it).
     // Rows are written unconditionally and the count advances by the test: no branch to
     // mispredict on a table in random date order.
-    const auto present = [&](const std::vector<day_number>& first, const std::vector<day_number>& last,
-                             auto&& also) {
+    const auto present = [&](const std::vector<day_number>& first, const std::vector<day_number>& last) {
       rows.resize(to - from);
       std::size_t k = 0;
       for (std::size_t i = from; i < to; ++i) {
         rows[k] = static_cast<std::int32_t>(i);
-        k += static_cast<std::size_t>((first[i] <= end) & ((last[i] == no_day) | (last[i] > end)) &
-                                      also(i));
+        k += static_cast<std::size_t>((first[i] <= end) & ((last[i] == no_day) | (last[i] > end)));
       }
       rows.resize(k);
     };
     switch (g.table) {
       case table_id::children: {
-        // Ages at `end` in [min_age, max_age]: births in (at_least[max_age + 1], at_least[min_age]].
-        const day_number youngest = at_end.at_least[static_cast<std::size_t>(g.min_age)];
-        const day_number oldest = at_end.at_least[static_cast<std::size_t>(std::min(g.max_age + 1, max_tracked_age + 1))];
-        const auto& birth = d.children.birth_date;
-        present(d.children.registered_date, d.children.exit_date, [&](std::size_t i) {
-          return (birth[i] <= youngest) & (birth[i] > oldest);
-        });
+        const register_on_day on(at_end, end, g.min_age, g.max_age);
+        const auto& ch = d.children;
+        rows.resize(to - from);
+        std::size_t k = 0;
+        for (std::size_t i = from; i < to; ++i) {
+          rows[k] = static_cast<std::int32_t>(i);
+          k += on.holds(ch.registered_date[i], ch.exit_date[i], ch.birth_date[i]);
+        }
+        rows.resize(k);
         break;
       }
       case table_id::cases:
-        present(d.cases.reported_date, d.cases.closed_date, [](std::size_t) { return true; });
+        present(d.cases.reported_date, d.cases.closed_date);
         break;
       case table_id::circumstances:
-        present(d.circumstances.start_date, d.circumstances.end_date, [](std::size_t) { return true; });
+        present(d.circumstances.start_date, d.circumstances.end_date);
         break;
       case table_id::population: {
         rows.reserve(to - from);
@@ -662,25 +704,9 @@ void add_dimension_codes(const context& ctx, const dim_spec& spec, std::int64_t 
     return;
   }
   if (g.table == table_id::children && spec.info->id == dimension_id::age_band && !event) {
-    // The band of every birth day on the stock day, in a table read once per row: a band
-    // [low, high] holds the births in (at_least[high + 1], at_least[low]]; the first band
-    // that holds a birth is its band.
-    const auto& bands = ctx.request.age_bands;
-    const day_number first = at_end.at_least[max_tracked_age + 1] + 1;
-    const day_number last = at_end.at_least[0];
-    std::vector<std::int16_t> band_of(static_cast<std::size_t>(last - first + 1), -1);
-    for (std::size_t b = bands.size(); b-- > 0;) {
-      if (bands[b].high > max_tracked_age) continue;
-      const day_number from = at_end.at_least[static_cast<std::size_t>(bands[b].high + 1)] + 1;
-      const day_number to = at_end.at_least[static_cast<std::size_t>(bands[b].low)];
-      for (day_number day = from; day <= to; ++day)
-        band_of[static_cast<std::size_t>(day - first)] = static_cast<std::int16_t>(b);
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      const day_number birth = d.children.birth_date[c.rows[i]];
-      const std::int16_t b = birth >= first && birth <= last ? band_of[static_cast<std::size_t>(birth - first)] : -1;
-      cells[i] = cells[i] * radix + (b < 0 ? spec.domain : static_cast<std::int64_t>(b));
-    }
+    const bands_of_births bands(at_end, ctx.request.age_bands);
+    for (std::size_t i = 0; i < n; ++i)
+      cells[i] = cells[i] * radix + bands.of(d.children.birth_date[c.rows[i]], spec.domain);
     return;
   }
   if ((g.table == table_id::cases || g.table == table_id::services) &&
@@ -771,19 +797,15 @@ void accumulate_rows(accumulator& a, std::size_t n, const std::int32_t* units,
       });
       break;
     case aggregate_kind::min:
+    case aggregate_kind::max: {
+      const bool lowest = a.kind == aggregate_kind::min;
       each([&](std::size_t i, std::size_t idx) {
         if (!valid[i]) return;
-        a.c[idx] = a.any[idx] ? std::min(a.c[idx], x[i]) : x[i];
+        a.c[idx] = !a.any[idx] ? x[i] : lowest ? std::min(a.c[idx], x[i]) : std::max(a.c[idx], x[i]);
         a.any[idx] = 1;
       });
       break;
-    case aggregate_kind::max:
-      each([&](std::size_t i, std::size_t idx) {
-        if (!valid[i]) return;
-        a.c[idx] = a.any[idx] ? std::max(a.c[idx], x[i]) : x[i];
-        a.any[idx] = 1;
-      });
-      break;
+    }
     case aggregate_kind::units_reached: break;
   }
 }
@@ -954,8 +976,8 @@ void run_scan(const context& ctx, const group& g, const std::vector<side_job>& j
               const std::vector<std::size_t>& job_list, const scan_span& span,
               partial* const* outs) {
   const age_thresholds at_end(span.end);
-  thread_local scan_rows c;
-  thread_local scan_scratch s;
+  scan_rows c;
+  scan_scratch s;
   find_candidates(ctx, g, span, at_end, c);
   eval_context ec;
   ec.data = &ctx.data;
@@ -1004,13 +1026,11 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
   std::vector<age_thresholds> at_end;
   at_end.reserve(k);
   for (const stock_entry& e : entries) at_end.emplace_back(e.end);
+  std::vector<register_on_day> on;
+  on.reserve(k);
+  for (std::size_t j = 0; j < k; ++j) on.emplace_back(at_end[j], entries[j].end, g.min_age, g.max_age);
   const auto present = [&](std::size_t r, std::size_t j) {
-    const day_number end = entries[j].end;
-    const day_number youngest = at_end[j].at_least[static_cast<std::size_t>(g.min_age)];
-    const day_number oldest = at_end[j].at_least[static_cast<std::size_t>(std::min(g.max_age + 1, max_tracked_age + 1))];
-    const day_number ex = ch.exit_date[r];
-    return ch.registered_date[r] <= end && (ex == no_day || ex > end) && ch.birth_date[r] <= youngest &&
-           ch.birth_date[r] > oldest;
+    return on[j].holds(ch.registered_date[r], ch.exit_date[r], ch.birth_date[r]);
   };
   eval_context ec;
   ec.data = &d;
@@ -1062,32 +1082,11 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
       add_dimension_codes(ctx, spec, job.radix[di], g, c, entries[at[0].first].end, at_end[at[0].first], fixed);
     }
     // The band of every birth day at each end.
-    std::vector<std::vector<std::int16_t>> band_of(band_stride ? m : 0);
-    std::vector<day_number> band_first(m, 0);
-    const auto& bands = ctx.request.age_bands;
-    for (std::size_t j = 0; band_stride && j < m; ++j) {
-      const age_thresholds& t = at_end[at[j].first];
-      band_first[j] = t.at_least[max_tracked_age + 1] + 1;
-      band_of[j].assign(static_cast<std::size_t>(t.at_least[0] - band_first[j] + 1), -1);
-      for (std::size_t b = bands.size(); b-- > 0;) {
-        if (bands[b].high > max_tracked_age) continue;
-        const day_number lo = t.at_least[static_cast<std::size_t>(bands[b].high + 1)] + 1;
-        const day_number hi = t.at_least[static_cast<std::size_t>(bands[b].low)];
-        for (day_number day = lo; day <= hi; ++day)
-          band_of[j][static_cast<std::size_t>(day - band_first[j])] = static_cast<std::int16_t>(b);
-      }
-    }
+    std::vector<bands_of_births> bands;
+    for (std::size_t j = 0; band_stride && j < m; ++j) bands.emplace_back(at_end[at[j].first], ctx.request.age_bands);
     const auto& terms = job.value.aggregates();
     std::vector<value_batch> args(terms.size());
     for (std::size_t t = 0; t < terms.size(); ++t) terms[t].argument.evaluate(ec, c.rows.data(), rows, args[t]);
-    // Per end: its day and the births within the ages (youngest, oldest] (see present()).
-    std::vector<day_number> end_of(m), youngest(m), oldest(m);
-    for (std::size_t j = 0; j < m; ++j) {
-      const age_thresholds& t = at_end[at[j].first];
-      end_of[j] = entries[at[j].first].end;
-      youngest[j] = t.at_least[static_cast<std::size_t>(g.min_age)];
-      oldest[j] = t.at_least[static_cast<std::size_t>(std::min(g.max_age + 1, max_tracked_age + 1))];
-    }
     // Changes per end: rows placed (presence) and valid values (per term), by (unit, cell).
     const std::size_t unit_total = d.org_units.size() * static_cast<std::size_t>(job.cells);
     std::vector<std::int64_t> presence(m * unit_total, 0);
@@ -1102,14 +1101,9 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
       std::size_t previous = SIZE_MAX;
       for (std::size_t j = 0; j < m; ++j) {
         std::size_t idx = SIZE_MAX;
-        if (registered <= end_of[j] && (exit == no_day || exit > end_of[j]) && birth <= youngest[j] &&
-            birth > oldest[j]) {
+        if (on[at[j].first].holds(registered, exit, birth)) {
           idx = base;
-          if (band_stride) {
-            const std::size_t off = static_cast<std::size_t>(birth - band_first[j]);
-            const std::int16_t b = birth >= band_first[j] && off < band_of[j].size() ? band_of[j][off] : -1;
-            idx += static_cast<std::size_t>((b < 0 ? band_missing : b) * band_stride);
-          }
+          if (band_stride) idx += static_cast<std::size_t>(bands[j].of(birth, band_missing) * band_stride);
         }
         if (idx == previous) continue;
         if (previous != SIZE_MAX) {
@@ -1762,7 +1756,7 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
       std::vector<std::vector<std::vector<std::size_t>>> ids(wanted.size());  // [period][job]
       for (std::size_t w = 0; w < wanted.size(); ++w) ids[w].resize(wanted[w].second.size());
       for (std::size_t part = 0; part < parts; ++part) {
-        scan_item item{gi, {}, scan_span{0, 0, part, parts}, 0, rows / parts * 4, {}};
+        scan_item item{gi, {}, scan_span{0, 0, part, parts}, 0, rows / parts * wanted.size(), {}};
         for (std::size_t w = 0; w < wanted.size(); ++w) {
           const period& per = periods[wanted[w].first];
           item.stock.push_back(stock_period{per.start(), per.end(), wanted[w].second, partial_count});

@@ -88,22 +88,7 @@ class string_index {
   template <class Get>
   std::int32_t insert(std::string_view key, std::uint64_t hash, std::int32_t row,
                       const Get& get) {
-    if ((size_ + 1) * 3 > slots_.size() * 2) rehash(slots_.empty() ? 16 : slots_.size() * 2);
-    const auto h = static_cast<std::uint32_t>(hash);
-    std::size_t i = h & mask_;
-    while (true) {
-      const std::uint64_t s = slots_[i];
-      if (s == 0) {
-        slots_[i] = (static_cast<std::uint64_t>(h) << 32) | (static_cast<std::uint32_t>(row) + 1u);
-        ++size_;
-        return none;
-      }
-      if (static_cast<std::uint32_t>(s >> 32) == h) {
-        const auto existing = static_cast<std::int32_t>(static_cast<std::uint32_t>(s) - 1u);
-        if (same(get(existing), key)) return existing;
-      }
-      i = (i + 1) & mask_;
-    }
+    return insert_probe(hash, row, [&](std::int32_t existing) { return same(get(existing), key); });
   }
 
   /// As `insert` for a key that is `get(row)` itself: the key is read only when a stored
@@ -111,22 +96,8 @@ class string_index {
   /// only for the (rare) hash matches.
   template <class Get>
   std::int32_t insert_row(std::uint64_t hash, std::int32_t row, const Get& get) {
-    if ((size_ + 1) * 3 > slots_.size() * 2) rehash(slots_.empty() ? 16 : slots_.size() * 2);
-    const auto h = static_cast<std::uint32_t>(hash);
-    std::size_t i = h & mask_;
-    while (true) {
-      const std::uint64_t s = slots_[i];
-      if (s == 0) {
-        slots_[i] = (static_cast<std::uint64_t>(h) << 32) | (static_cast<std::uint32_t>(row) + 1u);
-        ++size_;
-        return none;
-      }
-      if (static_cast<std::uint32_t>(s >> 32) == h) {
-        const auto existing = static_cast<std::int32_t>(static_cast<std::uint32_t>(s) - 1u);
-        if (same(get(existing), get(row))) return existing;
-      }
-      i = (i + 1) & mask_;
-    }
+    return insert_probe(hash, row,
+                        [&](std::int32_t existing) { return same(get(existing), get(row)); });
   }
 
   /// The row stored under `key`, or `none`.
@@ -176,6 +147,28 @@ class string_index {
  private:
   static bool same(std::string_view a, std::string_view b) noexcept {
     return a.size() == b.size() && equal_bytes(a.data(), b.data(), a.size());
+  }
+
+  // Inserts `row` under `hash` unless a stored row with the same 32-bit hash is the same key
+  // (`same_key(existing)`); returns that row, or `none` when `row` was inserted.
+  template <class SameKey>
+  std::int32_t insert_probe(std::uint64_t hash, std::int32_t row, const SameKey& same_key) {
+    if ((size_ + 1) * 3 > slots_.size() * 2) rehash(slots_.empty() ? 16 : slots_.size() * 2);
+    const auto h = static_cast<std::uint32_t>(hash);
+    std::size_t i = h & mask_;
+    while (true) {
+      const std::uint64_t s = slots_[i];
+      if (s == 0) {
+        slots_[i] = (static_cast<std::uint64_t>(h) << 32) | (static_cast<std::uint32_t>(row) + 1u);
+        ++size_;
+        return none;
+      }
+      if (static_cast<std::uint32_t>(s >> 32) == h) {
+        const auto existing = static_cast<std::int32_t>(static_cast<std::uint32_t>(s) - 1u);
+        if (same_key(existing)) return existing;
+      }
+      i = (i + 1) & mask_;
+    }
   }
 
   void rehash(std::size_t capacity) {
