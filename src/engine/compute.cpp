@@ -15,6 +15,7 @@
 #include <atomic>
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <numeric>
@@ -118,6 +119,14 @@ struct register_on_day {
   bool holds(day_number registered, day_number exit, day_number birth) const noexcept {
     return (registered <= end) & ((exit == no_day) | (exit > end)) & (birth <= youngest) &
            (birth > oldest);
+  }
+  // Whether a child is on the register within the ages on no day from `first`'s to this
+  // one (a later day): registered after this day, gone by the first, too young still on
+  // this day or too old already on the first.
+  bool absent_since(const register_on_day& first, day_number registered, day_number exit,
+                    day_number birth) const noexcept {
+    return (registered > end) | ((exit != no_day) & (exit <= first.end)) | (birth > youngest) |
+           (birth <= first.oldest);
   }
 };
 
@@ -1084,6 +1093,21 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
     // The band of every birth day at each end.
     std::vector<bands_of_births> bands;
     for (std::size_t j = 0; band_stride && j < m; ++j) bands.emplace_back(at_end[at[j].first], ctx.request.age_bands);
+    // Most children are on the register at the first and the last end in the same band, and
+    // then at every end between (registration, exit and both age limits move one way), in
+    // that band too when each band, and being in none, holds one run of the group's ages:
+    // they change cell once, at the first end.
+    bool one_run_per_band = true;
+    if (band_stride) {
+      std::vector<int> band_at(static_cast<std::size_t>(g.max_age - g.min_age + 1));
+      for (int a = g.min_age; a <= g.max_age; ++a)
+        band_at[static_cast<std::size_t>(a - g.min_age)] = band_of_age(ctx.request.age_bands, a);
+      for (std::size_t a = 0; a < band_at.size(); ++a)
+        for (std::size_t b = a + 2; b < band_at.size(); ++b)
+          if (band_at[a] == band_at[b] && band_at[a + 1] != band_at[a]) one_run_per_band = false;
+    }
+    const register_on_day& on_first = on[at[0].first];
+    const register_on_day& on_last = on[at[m - 1].first];
     const auto& terms = job.value.aggregates();
     std::vector<value_batch> args(terms.size());
     for (std::size_t t = 0; t < terms.size(); ++t) terms[t].argument.evaluate(ec, c.rows.data(), rows, args[t]);
@@ -1098,6 +1122,16 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
       const std::size_t base = static_cast<std::size_t>(unit) * static_cast<std::size_t>(job.cells) +
                                static_cast<std::size_t>(fixed[i]);
       const day_number registered = ch.registered_date[r], exit = ch.exit_date[r], birth = ch.birth_date[r];
+      if (on_last.absent_since(on_first, registered, exit, birth)) continue;
+      if (one_run_per_band && on_first.holds(registered, exit, birth) && on_last.holds(registered, exit, birth)) {
+        const std::int64_t band = band_stride ? bands[0].of(birth, band_missing) : 0;
+        if (!band_stride || band == bands[m - 1].of(birth, band_missing)) {
+          const std::size_t idx = base + static_cast<std::size_t>(band * band_stride);
+          presence[idx] += 1;
+          for (std::size_t t = 0; t < terms.size(); ++t) counted[t * m * unit_total + idx] += args[t].valid[i];
+          continue;
+        }
+      }
       std::size_t previous = SIZE_MAX;
       for (std::size_t j = 0; j < m; ++j) {
         std::size_t idx = SIZE_MAX;
@@ -1193,7 +1227,46 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
 
 // Rolls a job's partial up to the slots, finishes the aggregates, combines them per cell and
 // writes the cells with a value to job.out[period_index].
+// finish_job for the most common side, one count or sum and nothing else: rolled up and
+// written in one pass over dense arrays (a cell has a value when a value was seen in it).
+void finish_one_sum(const context& ctx, side_job& job, std::size_t period_index, partial& p) {
+  const std::size_t units = ctx.data.org_units.size();
+  const auto cells = static_cast<std::size_t>(p.cells);
+  const std::size_t total = slot_count(ctx) * cells;
+  std::vector<double> sum(total, 0.0);
+  std::vector<std::uint8_t> seen(total, 0);
+  const accumulator& src = p.terms[0];
+  for (std::size_t u = 0; u < units; ++u) {
+    const double* from = src.a.data() + u * cells;
+    const std::uint8_t* from_seen = src.any.data() + u * cells;
+    for (std::int32_t s = ctx.slot_offsets[u]; s < ctx.slot_offsets[u + 1]; ++s) {
+      const std::size_t at = static_cast<std::size_t>(ctx.slot_list[static_cast<std::size_t>(s)]) * cells;
+      double* to = sum.data() + at;
+      std::uint8_t* to_seen = seen.data() + at;
+      for (std::size_t c = 0; c < cells; ++c) {
+        to[c] += from_seen[c] ? from[c] : 0.0;
+        to_seen[c] |= from_seen[c];
+      }
+    }
+  }
+  auto& out = job.out[period_index];
+  out.clear();
+  for (std::size_t idx = 0; idx < total; ++idx) {
+    if (!seen[idx]) continue;
+    // Back to the job's code space: slot-major, cells ascending, so `out` stays sorted.
+    const auto slot = static_cast<std::int64_t>(idx / cells);
+    const std::size_t local = idx % cells;
+    const std::int64_t cell = p.local_cells.empty() ? static_cast<std::int64_t>(local) : p.local_cells[local];
+    out.emplace_back(slot * job.cells + cell, sum[idx]);
+  }
+}
+
 void finish_job(const context& ctx, side_job& job, std::size_t period_index, partial& p) {
+  const auto kind = job.value.aggregates().front().kind;
+  if (job.value.is_one_aggregate() && (kind == aggregate_kind::count || kind == aggregate_kind::sum)) {
+    finish_one_sum(ctx, job, period_index, p);
+    return;
+  }
   const period& per = ctx.request.periods[period_index];
   const std::size_t slots = slot_count(ctx);
   const std::size_t units = ctx.data.org_units.size();
@@ -2035,13 +2108,23 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
   std::vector<std::size_t> first_row(blocks.size() + 1, 0);
   for (std::size_t b = 0; b < blocks.size(); ++b) first_row[b + 1] = first_row[b] + blocks[b].rows.size();
   const std::size_t total_rows = first_row.back();
-  res.dimension.assign(dim_count, std::vector<std::int32_t>(total_rows));
-  for (auto* column : {&res.numerator, &res.denominator, &res.value, &res.target}) column->resize(total_rows);
-  for (auto* column : {&res.has_numerator, &res.has_denominator, &res.has_value, &res.has_target, &res.target_at_most})
-    column->resize(total_rows);
-  res.indicator.resize(total_rows);
-  res.period_index.resize(total_rows);
-  res.org_unit.resize(total_rows);
+  // The columns are sized on all cores: touching fresh pages is most of the cost.
+  res.dimension.resize(dim_count);
+  {
+    std::vector<std::function<void()>> sizing;
+    for (auto& column : res.dimension) sizing.emplace_back([&column, total_rows] { column.resize(total_rows); });
+    for (auto* column : {&res.numerator, &res.denominator, &res.value, &res.target})
+      sizing.emplace_back([column, total_rows] { column->resize(total_rows); });
+    sizing.emplace_back([&] {
+      for (auto* column : {&res.has_numerator, &res.has_denominator, &res.has_value, &res.has_target, &res.target_at_most})
+        column->resize(total_rows);
+    });
+    sizing.emplace_back([&] { res.indicator.resize(total_rows); });
+    sizing.emplace_back([&] { res.period_index.resize(total_rows); });
+    sizing.emplace_back([&] { res.org_unit.resize(total_rows); });
+    unsigned threads = request.threads ? request.threads : std::thread::hardware_concurrency();
+    parallel_for(sizing.size(), std::max(1u, threads), [&](std::size_t i) { sizing[i](); });
+  }
   const auto write_block = [&](std::size_t b) {
     const std::size_t ip = b / period_count, pi = b % period_count;
     const indicator_plan& plan = plans[ip];

@@ -1381,6 +1381,11 @@ const std::vector<aggregate_term>& side_expression::aggregates() const noexcept 
   return aggregates_;
 }
 
+bool side_expression::is_one_aggregate() const noexcept {
+  return cell_ && aggregates_.size() == 1 && cell_->root->o == detail::op::aggregate_ref &&
+         cell_->root->term == 0;
+}
+
 bool side_expression::combine(const double* aggregate_values, const std::uint8_t* aggregate_valid,
                               day_number period_start, day_number period_end,
                               double& result) const {

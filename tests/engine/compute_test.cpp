@@ -327,6 +327,30 @@ TEST_F(ComputeOnGenerated, NestedPeriodsMergedFromAtomsEqualEachPeriodAlone) {
   }
 }
 
+TEST_F(ComputeOnGenerated, ChildrenFollowedThroughEndsYearsApartEqualEachEndAlone) {
+  // Ends years apart, so that many children register, leave, change band or leave the ages
+  // between them; the default bands (one run of ages each), overlapping bands and bands with
+  // a gap between them (where being in no band is two runs of ages): the walk through the
+  // ends takes its short cut only when that is exact.
+  const auto& cat = sg::engine::catalogue::standard();
+  const std::vector<std::string> stocks{"REG_CHILDREN", "CSC_CHILDREN", "AT_RISK_CHILDREN", "CSC_ASSISTED_PCT"};
+  const std::vector<const char*> periods{"2019", "2021S1", "202312", "2024Q1", "2024"};
+  for (const char* bands : {"0-5,6-10,11-15,16-17", "5-6,0-10,11-17", "0-3,8-12"}) {
+    auto together_request = request("2019,2021S1,202312,2024Q1,2024", {1, 2, 3}, {"age_band", "sex"}, stocks);
+    together_request.age_bands = sg::engine::parse_age_bands(bands);
+    const auto together = cells(sg::engine::compute(*data_, cat, together_request));
+    std::map<std::string, std::string> alone;
+    for (const char* p : periods) {
+      auto one = request(p, {1, 2, 3}, {"age_band", "sex"}, stocks);
+      one.age_bands = together_request.age_bands;
+      const auto part = cells(sg::engine::compute(*data_, cat, one));
+      alone.insert(part.begin(), part.end());
+    }
+    EXPECT_GT(together.size(), 100u) << bands;
+    EXPECT_EQ(together, alone) << bands;
+  }
+}
+
 TEST_F(ComputeOnGenerated, AdditiveIndicatorsOfAParentAreTheSumOfItsChildren) {
   const auto& cat = sg::engine::catalogue::standard();
   const std::vector<std::string> additive = {

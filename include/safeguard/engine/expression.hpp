@@ -176,6 +176,9 @@ class side_expression {
   /// missing, or when it is not a finite number (a division by zero).
   bool combine(const double* aggregate_values, const std::uint8_t* aggregate_valid,
                day_number period_start, day_number period_end, double& result) const;
+  /// Whether the side is one aggregate and nothing else (e.g. `count(case_id)`): then
+  /// combine() gives that aggregate's value, null when it is missing.
+  bool is_one_aggregate() const noexcept;
 
  private:
   friend class expression_compiler;
