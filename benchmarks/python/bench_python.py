@@ -6,10 +6,14 @@ Measures on one generated dataset (N children, seed 1, the folder the C++ benchm
 1. what Python adds over C++ for the same operations: load (CSV folder, snapshot); compute of
    the standard catalogue for 2024 at district level (over a new dataset, which builds its
    indexes first, and over a prepared one); the 19 periods of 2024 × levels 1–3 × sex × age
-   band; the 19 periods at district level. Each is timed through the package here and in
-   C++ by cpp_timings (built next to the C++ benchmarks), the two sides taking turns run by
-   run, so that both meet the same machine. Plus ``to_pandas()`` of the district × 19-period
-   report, which has no C++ counterpart;
+   band; the 19 periods at district level. Each is timed through the package and in C++
+   (timed_operations.hpp), the two sides taking turns run by run, so that both meet the same
+   machine. By default the C++ side runs inside this process (the module _native_timings,
+   built next to the C++ benchmarks) on the very Dataset the package computes with, so that
+   the two differ by nothing but Python; with --separate-process it is the program
+   cpp_timings, which also counts what differs between two processes (their memory, where
+   the dataset sits). Plus ``to_pandas()`` of the district × 19-period report, which has no
+   C++ counterpart;
 2. the same 36 indicators written in plain pandas (pandas_standard.py) against safeguard from
    Python, for 2024 at level 2: load, prepare, compute. The pandas cells are checked equal to
    safeguard's before any timing is printed.
@@ -23,11 +27,11 @@ library: the script stops when either is older than the build tree's libsafeguar
 
 usage: bench_python.py [--children 1000000] [--repeat 5] [--min-time 1]
                        [--data-dir /tmp/safeguard-bench] [--build-dir BUILD] [--threads 0]
-                       [--json FILE]
+                       [--separate-process] [--json FILE]
 
 Run with /usr/bin/python3 (numpy and pandas). --build-dir (default $SAFEGUARD_BUILD_DIR) is a
 build tree configured with -DSAFEGUARD_BUILD_PYTHON=ON -DSAFEGUARD_BUILD_BENCHMARKS=ON: its
-module is imported and its benchmarks/cpp_timings run. Without it, the package on PYTHONPATH
+module is imported and its benchmarks/_native_timings (or benchmarks/cpp_timings) used. Without it, the package on PYTHONPATH
 is used and cpp_timings is looked for in the build tree that package sits in.
 """
 
@@ -80,6 +84,9 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
                         help="build tree holding bindings/python and benchmarks/cpp_timings")
     parser.add_argument("--cpp-timings",
                         help="the cpp_timings program (default: in the build tree)")
+    parser.add_argument("--separate-process", action="store_true",
+                        help="time the C++ side in the program cpp_timings rather than inside "
+                             "this process")
     parser.add_argument("--threads", type=int, default=0,
                         help="threads of load and compute on both sides (default 0: all cores)")
     parser.add_argument("--json", help="also write every figure to this JSON file")
@@ -110,20 +117,66 @@ def median(ms: List[float]) -> float:
     return statistics.median(ms)
 
 
+def benchmark_dirs(args: argparse.Namespace, module_file: str) -> List[str]:
+    """Where the C++ side is looked for: <build>/benchmarks of --build-dir, then of the build
+    tree the package sits in (<build>/bindings/python/safeguard/__init__.py)."""
+    dirs = []
+    if args.build_dir:
+        dirs.append(os.path.join(args.build_dir, "benchmarks"))
+    build = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(module_file))))
+    dirs.append(os.path.join(build, "benchmarks"))
+    return dirs
+
+
 def find_cpp_timings(args: argparse.Namespace, module_file: str) -> str:
     if args.cpp_timings:
         return args.cpp_timings
-    candidates = []
-    if args.build_dir:
-        candidates.append(os.path.join(args.build_dir, "benchmarks", "cpp_timings"))
-    # <build>/bindings/python/safeguard/__init__.py -> <build>/benchmarks/cpp_timings
-    build = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(module_file))))
-    candidates.append(os.path.join(build, "benchmarks", "cpp_timings"))
+    candidates = [os.path.join(d, "cpp_timings") for d in benchmark_dirs(args, module_file)]
     for candidate in candidates:
         if os.access(candidate, os.X_OK):
             return candidate
     sys.exit("bench_python.py: cpp_timings not found (build the target cpp_timings, or pass "
              "--build-dir or --cpp-timings); looked at " + ", ".join(candidates))
+
+
+def import_native_timings(args: argparse.Namespace, module_file: str) -> Any:
+    """The module _native_timings of the package's build tree, and the file it came from."""
+    import importlib.util
+    for folder in benchmark_dirs(args, module_file):
+        for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+            if name.startswith("_native_timings") and name.endswith(".so"):
+                spec = importlib.util.spec_from_file_location("_native_timings",
+                                                              os.path.join(folder, name))
+                module = importlib.util.module_from_spec(spec)
+                spec.loader.exec_module(module)
+                return module
+    sys.exit("bench_python.py: _native_timings not found (build the target _native_timings, "
+             "or pass --build-dir, or use --separate-process); looked in "
+             + ", ".join(benchmark_dirs(args, module_file)))
+
+
+class NativeTimings:
+    """The C++ side inside this process (_native_timings), on the package's own Dataset."""
+
+    def __init__(self, module: Any, folder: str, snapshot: str, threads: int, dataset: Any) -> None:
+        self.timings = module.Timings(folder, snapshot, threads, dataset.core,
+                                      dataset._prepared_core())
+        self.children = dataset.rows["children"]
+
+    def run(self, operation: str) -> Tuple[float, int]:
+        # The same preparation as the Python side's (time_once): a collection just before the
+        # run, none during it. A collection walks every Python object and leaves the caches
+        # cold, so doing it for one side only would be counted as Python's cost.
+        gc.collect()
+        gc.disable()
+        try:
+            ms, count = self.timings.run(operation)
+        finally:
+            gc.enable()
+        return float(ms), int(count)
+
+    def close(self) -> None:
+        self.timings = None
 
 
 class CppTimings:
@@ -176,7 +229,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     import safeguard
 
     n, repeat, threads = args.children, args.repeat, args.threads
-    cpp_program = find_cpp_timings(args, safeguard.__file__)
+    if args.separate_process:
+        cpp_program = find_cpp_timings(args, safeguard.__file__)
+    else:
+        native = import_native_timings(args, safeguard.__file__)
+        cpp_program = native.__file__
     check_same_build(safeguard._safeguard.__file__, cpp_program)
 
     # The dataset: generated once and kept, in the layout of benchmarks/bench_data.hpp.
@@ -240,7 +297,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     cpp_ms: Dict[str, List[float]] = {}
     py_ms: Dict[str, List[float]] = {}
     counts: Dict[str, int] = {}
-    cpp = CppTimings(cpp_program, folder, snapshot, threads)
+    cpp = (CppTimings(cpp_program, folder, snapshot, threads) if args.separate_process
+           else NativeTimings(native, folder, snapshot, threads, ds))
     try:
         if cpp.children != n or ds.rows["children"] != n:
             sys.exit(f"bench_python.py: {cpp.children} children loaded in C++, "
@@ -307,18 +365,27 @@ def main(argv: Optional[List[str]] = None) -> int:
     del report
 
     # --- the report ---------------------------------------------------------------------------
+    where = ("C++ in its own process (cpp_timings)" if args.separate_process
+             else "C++ inside this process, on the same Dataset (_native_timings)")
     print(f"\nsafeguard {safeguard.__version__}, {n:,} children ({csv_mb:,.1f} MB of CSV), "
-          f"{threads or 'all'} threads; ms, best and median of the runs of each side\n")
+          f"{threads or 'all'} threads; {where}; ms, best and median of the runs of each "
+          f"side; Python's overhead of the best runs, and paired (the median over rounds of "
+          f"the two sides' difference)\n")
     header = (f"{'operation':56} {'runs':>4} {'C++ best':>9} {'median':>9} {'Python best':>11} "
-              f"{'median':>9} {'overhead':>9}")
+              f"{'median':>9} {'of best':>8} {'paired':>8}")
     print(header)
     print("-" * len(header))
+    # What Python adds, two ways: the best run of each side compared, and the median over the
+    # runs of Python's time over C++'s in the same round (the two sides of a round run one
+    # after the other, so that the machine's drift cancels out; the headline figure).
     overhead: Dict[str, float] = {}
+    paired: Dict[str, float] = {}
     for key, label in OPERATIONS:
         c, p = cpp_ms[key], py_ms[key]
         overhead[key] = (best(p) - best(c)) / best(c) * 100.0
+        paired[key] = median([(py - cc) / cc * 100.0 for py, cc in zip(p, c)])
         print(f"{label:56} {len(p):4} {best(c):9.1f} {median(c):9.1f} {best(p):11.1f} "
-              f"{median(p):9.1f} {overhead[key]:+8.1f}%")
+              f"{median(p):9.1f} {overhead[key]:+7.1f}% {paired[key]:+7.1f}%")
     label = f"to_pandas() of level 2 × 19 periods ({len(districts):,} rows)"
     print(f"{label:56} {len(to_pandas_ms):4} {'':9} {'':9} {best(to_pandas_ms):11.1f} "
           f"{median(to_pandas_ms):9.1f}")
@@ -360,6 +427,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             "python_ms": dict(py_ms, to_pandas=to_pandas_ms),
             "pandas_ms": pandas_ms,
             "python_overhead_percent_of_best": overhead,
+            "python_overhead_percent_paired_median": paired,
             "pandas_speedup_of_best": speedups,
             "pandas_cells": len(table),
             "pandas_cells_equal": True,
