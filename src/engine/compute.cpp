@@ -1571,10 +1571,14 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
     for (int level : levels)
       if (level <= max_level)
-        for (org_unit_index u : ctx.tree.units_at_level(level)) {
-          slot_of[static_cast<std::size_t>(u.value)] = static_cast<std::int32_t>(ctx.slot_unit.size());
-          ctx.slot_unit.push_back(u);
-        }
+        for (org_unit_index u : ctx.tree.units_at_level(level)) ctx.slot_unit.push_back(u);
+    // Slots in the output's order of units (by code), so that cells kept by slot come out
+    // nearly in output order.
+    std::stable_sort(ctx.slot_unit.begin(), ctx.slot_unit.end(), [&](org_unit_index a, org_unit_index b) {
+      return data.org_units.code[static_cast<std::size_t>(a.value)] < data.org_units.code[static_cast<std::size_t>(b.value)];
+    });
+    for (std::size_t slot = 0; slot < ctx.slot_unit.size(); ++slot)
+      slot_of[static_cast<std::size_t>(ctx.slot_unit[slot].value)] = static_cast<std::int32_t>(slot);
     ctx.slot_of_unit = slot_of;
     ctx.slot_offsets.assign(data.org_units.size() + 1, 0);
     for (std::size_t u = 0; u < data.org_units.size(); ++u) {
@@ -2056,6 +2060,7 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     for (const auto& [key, value] : numerators)
       add_row(static_cast<std::size_t>(key / num.cells), key % num.cells, true, value);
     // Cells with a target but no numerator are written too (with 0 for counts).
+    const std::size_t numerator_rows = out.rows.size();
     if (my_targets) {
       for (const auto& [key, sum] : *my_targets) {
         const auto& [unit, first, last, agency] = key;
@@ -2096,7 +2101,14 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
       }
       keyed[i] = {key, static_cast<std::uint32_t>(i)};
     }
-    std::sort(keyed.begin(), keyed.end());
+    if (out.rows.size() == numerator_rows) {
+      // The numerator's cells come by slot, which is the order of units: only the few cells
+      // of one unit can be out of order, and an insertion sort puts them back in place.
+      for (std::size_t i = 1; i < keyed.size(); ++i)
+        for (std::size_t j = i; j > 0 && keyed[j] < keyed[j - 1]; --j) std::swap(keyed[j], keyed[j - 1]);
+    } else {
+      std::sort(keyed.begin(), keyed.end());
+    }
     out.order.resize(keyed.size());
     for (std::size_t i = 0; i < keyed.size(); ++i) out.order[i] = keyed[i].second;
   };
