@@ -54,6 +54,22 @@ void check_answer(benchmark::State& state, const sg::engine::result& r) {
   if (total != plain_cases_2024(data())) state.SkipWithError("CASES_NEW disagrees with a plain count");
 }
 
+// Times compute over the prepared dataset; freeing the result is the caller's business,
+// later, not part of computing (as load_bench does not time freeing the dataset).
+void time_computes(benchmark::State& state, const sg::engine::compute_request& request) {
+  std::size_t rows = 0;
+  for (auto _ : state) {
+    auto r = std::make_unique<sg::engine::result>(
+        sg::engine::compute(prepared(), sg::engine::catalogue::standard(), request));
+    benchmark::DoNotOptimize(r.get());
+    state.PauseTiming();
+    rows = r->size();
+    r.reset();
+    state.ResumeTiming();
+  }
+  state.counters["rows"] = static_cast<double>(rows);
+}
+
 void BM_StandardCatalogueOnePeriodDistricts(benchmark::State& state) {
   const auto& d = data();
   sg::engine::compute_request request;
@@ -62,19 +78,7 @@ void BM_StandardCatalogueOnePeriodDistricts(benchmark::State& state) {
   check_answer(state, sg::engine::compute(d, sg::engine::catalogue::standard(), request));
   request.levels = {2};
   prepared();
-  std::size_t rows = 0;
-  for (auto _ : state) {
-    auto r = std::make_unique<sg::engine::result>(
-        sg::engine::compute(prepared(), sg::engine::catalogue::standard(), request));
-    benchmark::DoNotOptimize(r.get());
-    // Freeing the result is the caller's business, later, not part of computing (as in
-    // load_bench).
-    state.PauseTiming();
-    rows = r->size();
-    r.reset();
-    state.ResumeTiming();
-  }
-  state.counters["rows"] = static_cast<double>(rows);
+  time_computes(state, request);
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() *
                                                     (d.children.size() + d.cases.size() + d.services.size() + d.activities.size())));
 }
@@ -89,19 +93,7 @@ void BM_StandardCatalogue19PeriodsLevels123SexAge(benchmark::State& state) {
   request.levels = {1, 2, 3};
   request.by = {"sex", "age_band"};
   prepared();
-  std::size_t rows = 0;
-  for (auto _ : state) {
-    auto r = std::make_unique<sg::engine::result>(
-        sg::engine::compute(prepared(), sg::engine::catalogue::standard(), request));
-    benchmark::DoNotOptimize(r.get());
-    // Freeing the result is the caller's business, later, not part of computing (as in
-    // load_bench).
-    state.PauseTiming();
-    rows = r->size();
-    r.reset();
-    state.ResumeTiming();
-  }
-  state.counters["rows"] = static_cast<double>(rows);
+  time_computes(state, request);
 }
 BENCHMARK(BM_StandardCatalogue19PeriodsLevels123SexAge)->Unit(benchmark::kMillisecond)->UseRealTime();
 
