@@ -1038,9 +1038,6 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
   std::vector<register_on_day> on;
   on.reserve(k);
   for (std::size_t j = 0; j < k; ++j) on.emplace_back(at_end[j], entries[j].end, g.min_age, g.max_age);
-  const auto present = [&](std::size_t r, std::size_t j) {
-    return on[j].holds(ch.registered_date[r], ch.exit_date[r], ch.birth_date[r]);
-  };
   eval_context ec;
   ec.data = &d;
   ec.rel = &ctx.rel;
@@ -1200,6 +1197,17 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
     for (std::size_t i = 0; i < wanted.size(); ++i)
       if (wanted[i]) pool.push_back(static_cast<std::int32_t>(from + i));
   }
+  // The pool's dates and units, read once: the pool is a few percent of the children, spread
+  // over the whole table, and every end would read them again at random.
+  std::vector<day_number> pool_registered(pool.size()), pool_exit(pool.size()), pool_birth(pool.size());
+  std::vector<std::int32_t> pool_unit(pool.size());
+  for (std::size_t q = 0; q < pool.size(); ++q) {
+    const auto r = static_cast<std::size_t>(pool[q]);
+    pool_registered[q] = ch.registered_date[r];
+    pool_exit[q] = ch.exit_date[r];
+    pool_birth[q] = ch.birth_date[r];
+    pool_unit[q] = ch.org_unit[r].value;
+  }
   scan_rows c;
   for (std::size_t e = 0; e < k; ++e) {
     std::vector<std::size_t> rest;
@@ -1208,11 +1216,13 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
     if (rest.empty()) continue;
     if (narrow) {
       c.rows.clear();
-      for (std::int32_t r : pool)
-        if (present(static_cast<std::size_t>(r), e)) c.rows.push_back(r);
+      c.units.clear();
+      for (std::size_t q = 0; q < pool.size(); ++q)
+        if (on[e].holds(pool_registered[q], pool_exit[q], pool_birth[q])) {
+          c.rows.push_back(pool[q]);
+          c.units.push_back(pool_unit[q]);
+        }
       c.placing_day.clear();
-      c.units.resize(c.rows.size());
-      for (std::size_t i = 0; i < c.rows.size(); ++i) c.units[i] = ch.org_unit[c.rows[i]].value;
       c.cells_by_dims.clear();
       c.related_by_relation.clear();
     } else {
@@ -1225,8 +1235,6 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
   }
 }
 
-// Rolls a job's partial up to the slots, finishes the aggregates, combines them per cell and
-// writes the cells with a value to job.out[period_index].
 // finish_job for the most common side, one count or sum and nothing else: rolled up and
 // written in one pass over dense arrays (a cell has a value when a value was seen in it).
 void finish_one_sum(const context& ctx, side_job& job, std::size_t period_index, partial& p) {
@@ -1261,6 +1269,8 @@ void finish_one_sum(const context& ctx, side_job& job, std::size_t period_index,
   }
 }
 
+// Rolls a job's partial up to the slots, finishes the aggregates, combines them per cell and
+// writes the cells with a value to job.out[period_index].
 void finish_job(const context& ctx, side_job& job, std::size_t period_index, partial& p) {
   const auto kind = job.value.aggregates().front().kind;
   if (job.value.is_one_aggregate() && (kind == aggregate_kind::count || kind == aggregate_kind::sum)) {
