@@ -2011,16 +2011,42 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
       if (it != targets.end()) my_targets = &it->second;
     }
     std::vector<std::int32_t> codes(dim_count);
-    auto decode = [&](std::int64_t cell) {
-      std::fill(codes.begin(), codes.end(), -1);
+    const auto decode_into = [&](std::int64_t cell, std::int32_t* out_codes) {
+      std::fill(out_codes, out_codes + dim_count, -1);
       for (std::size_t k = num.dims.size(); k-- > 0;) {
         const std::int64_t r = num.radix[k];
         const std::int64_t c = cell % r;
         cell /= r;
         const dim_spec& spec = ctx.dims[static_cast<std::size_t>(num.dims[k])];
-        codes[static_cast<std::size_t>(num.dims[k])] = c == spec.domain ? -1 : static_cast<std::int32_t>(c);
+        out_codes[static_cast<std::size_t>(num.dims[k])] = c == spec.domain ? -1 : static_cast<std::int32_t>(c);
       }
     };
+    // A small code space is decoded once per cell, not once per row (two divisions per
+    // dimension), and a small denominator is looked up in a dense table, not searched.
+    constexpr std::int64_t table_cells = 4096;
+    std::vector<std::int32_t> codes_of_cell;
+    if (num.cells <= table_cells && !numerators.empty()) {
+      codes_of_cell.resize(static_cast<std::size_t>(num.cells) * dim_count);
+      for (std::int64_t cell = 0; cell < num.cells; ++cell)
+        decode_into(cell, codes_of_cell.data() + static_cast<std::size_t>(cell) * dim_count);
+    }
+    auto decode = [&](std::int64_t cell) {
+      if (codes_of_cell.empty())
+        decode_into(cell, codes.data());
+      else
+        std::copy_n(codes_of_cell.data() + static_cast<std::size_t>(cell) * dim_count, dim_count, codes.data());
+    };
+    std::vector<double> den_value;
+    std::vector<std::uint8_t> den_seen;
+    if (den && den->cells <= table_cells && den->out[pi].size() > 64) {
+      const std::size_t size = slot_count(ctx) * static_cast<std::size_t>(den->cells);
+      den_value.assign(size, 0.0);
+      den_seen.assign(size, 0);
+      for (const auto& [key, v] : den->out[pi]) {
+        den_value[static_cast<std::size_t>(key)] = v;
+        den_seen[static_cast<std::size_t>(key)] = 1;
+      }
+    }
     auto denominator_of = [&](std::size_t slot, double& value) -> bool {
       std::int64_t cell = 0;
       for (std::size_t k = 0; k < den->dims.size(); ++k) {
@@ -2029,6 +2055,11 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
         cell = cell * den->radix[k] + (c < 0 ? spec.domain : c);
       }
       const std::int64_t key = static_cast<std::int64_t>(slot) * den->cells + cell;
+      if (!den_seen.empty()) {
+        if (!den_seen[static_cast<std::size_t>(key)]) return false;
+        value = den_value[static_cast<std::size_t>(key)];
+        return true;
+      }
       const auto& cells_of = den->out[pi];
       auto it = std::lower_bound(cells_of.begin(), cells_of.end(), std::make_pair(key, -HUGE_VAL));
       if (it == cells_of.end() || it->first != key) return false;
