@@ -1095,13 +1095,12 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
     // that band too when each band, and being in none, holds one run of the group's ages:
     // they change cell once, at the first end.
     bool one_run_per_band = true;
-    if (band_stride) {
-      std::vector<int> band_at(static_cast<std::size_t>(g.max_age - g.min_age + 1));
-      for (int a = g.min_age; a <= g.max_age; ++a)
-        band_at[static_cast<std::size_t>(a - g.min_age)] = band_of_age(ctx.request.age_bands, a);
-      for (std::size_t a = 0; a < band_at.size(); ++a)
-        for (std::size_t b = a + 2; b < band_at.size(); ++b)
-          if (band_at[a] == band_at[b] && band_at[a + 1] != band_at[a]) one_run_per_band = false;
+    std::vector<int> ended;  // bands (-1: none) whose run of ages is over
+    for (int a = g.min_age + 1; band_stride && a <= g.max_age; ++a) {
+      const int before = band_of_age(ctx.request.age_bands, a - 1), now = band_of_age(ctx.request.age_bands, a);
+      if (now == before) continue;
+      ended.push_back(before);
+      if (std::find(ended.begin(), ended.end(), now) != ended.end()) one_run_per_band = false;
     }
     const register_on_day& on_first = on[at[0].first];
     const register_on_day& on_last = on[at[m - 1].first];
@@ -1177,14 +1176,16 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
 
   // 2. The other jobs, end by end.
   std::vector<int> relations;  // what every other job needs a related row in (empty: none)
-  bool narrow = true;
+  bool narrow = true, any_other = false;
   for (const stock_entry& e : entries)
     for (std::size_t j : e.jobs) {
       if (std::find(followed.begin(), followed.end(), j) != followed.end()) continue;
+      any_other = true;
       const int relation = jobs[j].has_where ? jobs[j].where.required_relation() : -1;
       if (relation < 0) narrow = false;
       else if (std::find(relations.begin(), relations.end(), relation) == relations.end()) relations.push_back(relation);
     }
+  if (!any_other) return;
   std::vector<std::int32_t> pool;  // rows looked at per end
   if (narrow) {
     std::vector<std::int32_t> all(to - from), keep(to - from);
@@ -1811,29 +1812,30 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
       continue;
     }
     // Stocks depend on the period through its last day only (unless a job reads its start
-    // or length): a period ending on a day already computed copies its cells. The children's
-    // register is computed for all its ends in one scan per piece (run_children_stock).
+    // or length): a period ending on a day already computed (for a placing by year, in the
+    // same year) copies its cells and scans only its other jobs. The children's register is
+    // computed for all its ends in one scan per piece (run_children_stock).
+    std::vector<std::vector<std::size_t>> scanned(periods.size());  // per period
     std::size_t distinct_ends = 0;
     for (std::size_t pi = 0; pi < periods.size(); ++pi) {
-      bool seen = false;
-      for (std::size_t q = 0; q < pi && !seen; ++q) seen = periods[q].end() == periods[pi].end();
-      distinct_ends += seen ? 0 : 1;
+      std::ptrdiff_t same = -1;
+      for (std::size_t q = 0; q < pi && same < 0; ++q)
+        if (periods[q].end() == periods[pi].end() &&
+            (g.placing != placing_kind::year ||
+             to_civil(periods[q].end()).year == to_civil(periods[pi].end()).year))
+          same = static_cast<std::ptrdiff_t>(q);
+      distinct_ends += same < 0 ? 1 : 0;
+      for (std::size_t j : g.jobs) {
+        if (same >= 0 && jobs[j].end_only)
+          copies.push_back(copy_item{j, pi, static_cast<std::size_t>(same)});
+        else
+          scanned[pi].push_back(j);
+      }
     }
     if (g.placing == placing_kind::stock && g.table == table_id::children && distinct_ends > 1) {
       std::vector<std::pair<std::size_t, std::vector<std::size_t>>> wanted;  // period, jobs
-      for (std::size_t pi = 0; pi < periods.size(); ++pi) {
-        std::ptrdiff_t same = -1;
-        for (std::size_t q = 0; q < pi && same < 0; ++q)
-          if (periods[q].end() == periods[pi].end()) same = static_cast<std::ptrdiff_t>(q);
-        std::vector<std::size_t> scanned;
-        for (std::size_t j : g.jobs) {
-          if (same >= 0 && jobs[j].end_only)
-            copies.push_back(copy_item{j, pi, static_cast<std::size_t>(same)});
-          else
-            scanned.push_back(j);
-        }
-        if (!scanned.empty()) wanted.emplace_back(pi, std::move(scanned));
-      }
+      for (std::size_t pi = 0; pi < periods.size(); ++pi)
+        if (!scanned[pi].empty()) wanted.emplace_back(pi, std::move(scanned[pi]));
       const std::size_t rows = ctx.table_size(g.table);
       if (rows == 0 || wanted.empty()) continue;
       bool dense = true;
@@ -1858,22 +1860,9 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
       continue;
     }
     for (std::size_t pi = 0; pi < periods.size(); ++pi) {
-      std::ptrdiff_t same = -1;
-      for (std::size_t q = 0; q < pi && same < 0; ++q)
-        if (periods[q].end() == periods[pi].end() &&
-            (g.placing != placing_kind::year ||
-             to_civil(periods[q].end()).year == to_civil(periods[pi].end()).year))
-          same = static_cast<std::ptrdiff_t>(q);
-      std::vector<std::size_t> scanned;
-      for (std::size_t j : g.jobs) {
-        if (same >= 0 && jobs[j].end_only)
-          copies.push_back(copy_item{j, pi, static_cast<std::size_t>(same)});
-        else
-          scanned.push_back(j);
-      }
-      const auto of_job = add_scans(gi, scanned, periods[pi].start(), periods[pi].end());
-      for (std::size_t k = 0; k < scanned.size(); ++k)
-        finishes.push_back(finish_item{scanned[k], pi, of_job[k]});
+      const auto of_job = add_scans(gi, scanned[pi], periods[pi].start(), periods[pi].end());
+      for (std::size_t k = 0; k < scanned[pi].size(); ++k)
+        finishes.push_back(finish_item{scanned[pi][k], pi, of_job[k]});
     }
   }
 
