@@ -611,8 +611,11 @@ void finalize_walk(bnode& n, bound_expression& e, std::uint32_t& next) {
         e.uses_relations = true;
       break;
     case op::period_start:
-    case op::period_end:
     case op::days:
+      e.uses_period_start = true;
+      e.uses_period = true;
+      break;
+    case op::period_end:
       e.uses_period = true;
       break;
     case op::working_days_between:

@@ -208,6 +208,7 @@ class bound_expression {
   table_id table = table_id::cases;
   std::uint32_t slots = 0;      ///< nodes, each with its scratch buffer
   bool uses_period = false;     ///< V{analytics_period_*} or [days]
+  bool uses_period_start = false;  ///< V{analytics_period_start} or [days]
   bool uses_data = false;       ///< reads columns
   bool uses_relations = false;  ///< exists(...) or org_unit.level
   bool uses_holidays = false;   ///< d2:workingDaysBetween

@@ -182,6 +182,9 @@ struct side_job {
   // Neither the condition nor an aggregate's argument reads the period: rows count the same
   // in every period that holds their date, so an event job can be scanned by atoms of time.
   bool period_free = true;
+  // Another job of its group has a condition that starts with this one's (an equal one, or
+  // this one && more): the rows this condition keeps are kept for it (scan_rows::kept).
+  bool where_shared = false;
   // [period]: the cells with a value, as (slot * cells + cell, value), sorted by key.
   std::vector<std::vector<std::pair<std::int64_t, double>>> out;
 };
@@ -560,6 +563,14 @@ struct scan_rows {
   std::map<std::vector<int>, std::vector<std::int64_t>> cells_by_dims;
   // The positions of the rows with a related row, per relation, computed on first use.
   std::map<int, std::vector<std::int32_t>> related_by_relation;
+  // Conditions already applied to these rows (side_job::where_shared), with the rows they
+  // kept and their positions among `rows`: a job whose condition starts with one of them
+  // evaluates only the rest of its own, on those rows.
+  struct kept_rows {
+    const row_expression* where;
+    std::vector<std::int32_t> rows, positions;
+  };
+  std::vector<kept_rows> kept;
 };
 
 // Scratch space of one thread.
@@ -694,6 +705,7 @@ void find_candidates(const context& ctx, const group& g, const scan_span& span,
   }
   out.cells_by_dims.clear();
   out.related_by_relation.clear();
+  out.kept.clear();
 }
 
 // The code (or `domain` for missing) of one single-valued dimension for every candidate row,
@@ -831,7 +843,19 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
   const std::int32_t* sel = c.rows.data();
   std::size_t n_sel = n_rows;
   const std::int32_t* pos = nullptr;  // positions of the selected rows among the candidates
-  if (job.has_where) {
+  const scan_rows::kept_rows* known = nullptr;  // the fewest rows kept by a prefix of the where
+  if (job.has_where)
+    for (const auto& k : c.kept)
+      if (job.where.starts_with(*k.where) && (!known || k.rows.size() < known->rows.size())) known = &k;
+  if (known) {
+    s.selected.resize(known->rows.size());
+    n_sel = job.where.select_after(*known->where, ec, known->rows.data(), known->rows.size(), s.selected.data());
+    s.selected_pos.resize(n_sel);
+    for (std::size_t i = 0, j = 0; i < known->rows.size() && j < n_sel; ++i)
+      if (known->rows[i] == s.selected[j]) s.selected_pos[j++] = known->positions[i];
+    sel = s.selected.data();
+    pos = s.selected_pos.data();
+  } else if (job.has_where) {
     // Rows that need a related row (exists(...) in a top-level &&) are narrowed to the ones
     // that have one, once per scan for every job that needs the same relation.
     const std::vector<std::int32_t>* among = nullptr;  // positions among the candidates
@@ -859,6 +883,9 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
     sel = s.selected.data();
     pos = s.selected_pos.data();
   }
+  if (job.where_shared && !(known && known->where->starts_with(job.where)))
+    c.kept.push_back(scan_rows::kept_rows{&job.where, std::vector<std::int32_t>(sel, sel + n_sel),
+                                          std::vector<std::int32_t>(pos, pos + n_sel)});
   auto at = [&](std::size_t i) { return pos ? static_cast<std::size_t>(pos[i]) : i; };
 
   // 2. Units and cells of the selected rows.
@@ -1209,13 +1236,26 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
     pool_birth[q] = ch.birth_date[r];
     pool_unit[q] = ch.org_unit[r].value;
   }
+  // The children present at an end, and what the jobs kept of them, serve every period ending
+  // that day (the 12 months, 4 quarters, 2 halves and the year of 2024 end on 12 days).
+  std::vector<std::size_t> by_end(k);
+  std::iota(by_end.begin(), by_end.end(), 0);
+  std::stable_sort(by_end.begin(), by_end.end(), [&](std::size_t a, std::size_t b) {
+    return entries[a].end < entries[b].end;
+  });
   scan_rows c;
-  for (std::size_t e = 0; e < k; ++e) {
+  day_number present_on = no_day;
+  for (std::size_t e : by_end) {
     std::vector<std::size_t> rest;
     for (std::size_t q = 0; q < entries[e].jobs.size(); ++q)
       if (std::find(followed.begin(), followed.end(), entries[e].jobs[q]) == followed.end()) rest.push_back(q);
     if (rest.empty()) continue;
-    if (narrow) {
+    if (present_on == entries[e].end) {
+      // Same children; conditions that read the period's first day do not carry over.
+      c.kept.erase(std::remove_if(c.kept.begin(), c.kept.end(),
+                                  [](const scan_rows::kept_rows& r) { return r.where->depends_on_period_start(); }),
+                   c.kept.end());
+    } else if (narrow) {
       c.rows.clear();
       c.units.clear();
       for (std::size_t q = 0; q < pool.size(); ++q)
@@ -1226,9 +1266,11 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
       c.placing_day.clear();
       c.cells_by_dims.clear();
       c.related_by_relation.clear();
+      c.kept.clear();
     } else {
       find_candidates(ctx, g, scan_span{entries[e].start, entries[e].end, part, parts}, at_end[e], c);
     }
+    present_on = entries[e].end;
     ec.period_start = entries[e].start;
     ec.period_end = entries[e].end;
     for (std::size_t q : rest)
@@ -1693,6 +1735,14 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
                         (not_allowed[d].size() == 1 ? "its definition" : "their definitions") +
                         "); the " + request.by[d] + " column is empty in their rows");
   }
+
+  // Conditions that another job's condition starts with are kept for it (scan_rows::kept).
+  for (std::size_t i = 0; i < jobs.size(); ++i)
+    for (std::size_t k = 0; k < jobs.size() && jobs[i].has_where && !jobs[i].where_shared; ++k)
+      jobs[i].where_shared = k != i && jobs[k].has_where && jobs[k].table == jobs[i].table &&
+                             jobs[k].placing == jobs[i].placing && jobs[k].date_column == jobs[i].date_column &&
+                             jobs[k].min_age == jobs[i].min_age && jobs[k].max_age == jobs[i].max_age &&
+                             jobs[k].where.starts_with(jobs[i].where);
 
   // Groups: jobs sharing table, placing and ages.
   std::vector<group> groups;

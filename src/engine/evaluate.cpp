@@ -70,6 +70,7 @@ struct scratch {
   std::vector<slot_data> slots;
   std::vector<day_number> weekday_holidays;  // sorted holidays that fall Monday..Friday
   std::vector<std::int32_t> positions;       // select(): the kept positions of a batch
+  std::vector<std::int32_t> batch;           // select_after(): the rows still kept of a batch
 };
 
 struct state {
@@ -1239,6 +1240,32 @@ void begin_call(const bound_expression& e, state& st) {
   }
 }
 
+// Whether two bound trees compute the same thing (their slots and text offsets aside).
+bool same_tree(const bnode& a, const bnode& b) {
+  if (a.o != b.o || a.type != b.type || a.value != b.value || a.valid != b.valid ||
+      a.minute != b.minute || a.codes != b.codes || a.dict_column != b.dict_column ||
+      a.row_table != b.row_table || a.text_column != b.text_column || a.column != b.column ||
+      a.hops != b.hops || a.str != b.str || a.strs != b.strs || a.numbers != b.numbers ||
+      a.null_candidate != b.null_candidate || a.set != b.set || a.mask != b.mask ||
+      a.by_minute != b.by_minute || a.compare != b.compare || a.relation != b.relation ||
+      a.term != b.term || a.null_testing != b.null_testing || a.args.size() != b.args.size())
+    return false;
+  for (std::size_t i = 0; i < a.args.size(); ++i)
+    if (!same_tree(*a.args[i], *b.args[i])) return false;
+  return true;
+}
+
+// When `whole` is `prefix && c1 && c2 ...` (parsed as ((prefix && c1) && c2)), the conjuncts
+// after the prefix, the first to test last; false when `prefix` is no left end of the chain.
+bool conjuncts_after(const bnode& whole, const bnode& prefix, std::vector<const bnode*>& rest) {
+  rest.clear();
+  for (const bnode* n = &whole;; n = n->args[0].get()) {
+    if (same_tree(*n, prefix)) return true;
+    if (n->o != op::logical_and) return false;
+    rest.push_back(n->args[1].get());
+  }
+}
+
 }  // namespace
 
 void fold(bnode& n) {
@@ -1298,6 +1325,16 @@ value_type row_expression::type() const noexcept {
 table_id row_expression::table() const noexcept { return impl_ ? impl_->table : table_id::cases; }
 
 bool row_expression::depends_on_period() const noexcept { return impl_ && impl_->uses_period; }
+
+bool row_expression::depends_on_period_start() const noexcept {
+  return impl_ && impl_->uses_period_start;
+}
+
+bool row_expression::starts_with(const row_expression& prefix) const noexcept {
+  if (!impl_ || !prefix.impl_ || impl_->table != prefix.impl_->table) return false;
+  std::vector<const detail::bnode*> rest;
+  return detail::conjuncts_after(*impl_->root, *prefix.impl_->root, rest);
+}
 
 int row_expression::required_relation() const noexcept {
   if (!impl_ || !impl_->root) return -1;
@@ -1363,6 +1400,41 @@ std::size_t row_expression::select(const eval_context& ctx, const std::int32_t* 
     // kept <= base + position, so writing in place over `rows` never overwrites an unread row.
     for (std::size_t q = 0; q < k; ++q)
       out_rows[kept++] = rows[base + static_cast<std::size_t>(s.positions[q])];
+  }
+  return kept;
+}
+
+std::size_t row_expression::select_after(const row_expression& prefix, const eval_context& ctx,
+                                         const std::int32_t* rows, std::size_t n,
+                                         std::int32_t* out_rows) const {
+  if (!impl_) throw error("select_after() called on an empty row_expression");
+  std::vector<const detail::bnode*> rest;
+  if (!prefix.impl_ || !detail::conjuncts_after(*impl_->root, *prefix.impl_->root, rest))
+    throw error("select_after(): the condition does not start with the given prefix");
+  if (rest.empty()) {
+    if (out_rows != rows) std::copy(rows, rows + n, out_rows);
+    return n;
+  }
+  const bound_expression& e = *impl_;
+  detail::check_context(e, ctx);
+  detail::scratch& s = detail::thread_scratch(e);
+  detail::state st{ctx, s};
+  detail::begin_call(e, st);
+  s.positions.resize(detail::batch_rows);
+  s.batch.resize(detail::batch_rows);
+  std::size_t kept = 0;
+  for (std::size_t base = 0; base < n; base += detail::batch_rows) {
+    std::size_t m = std::min(detail::batch_rows, n - base);
+    std::copy_n(rows + base, m, s.batch.data());
+    // The innermost conjunct first, as && evaluates them, each on the rows the last kept.
+    for (auto c = rest.rbegin(); c != rest.rend() && m > 0; ++c) {
+      const std::size_t k = detail::filter(**c, st, s.batch.data(), m, s.positions.data());
+      for (std::size_t q = 0; q < k; ++q) s.batch[q] = s.batch[static_cast<std::size_t>(s.positions[q])];
+      m = k;
+    }
+    // kept <= base, so writing in place over `rows` never overwrites an unread row.
+    std::copy_n(s.batch.data(), m, out_rows + kept);
+    kept += m;
   }
   return kept;
 }

@@ -351,6 +351,79 @@ TEST_F(ComputeOnGenerated, ChildrenFollowedThroughEndsYearsApartEqualEachEndAlon
   }
 }
 
+TEST_F(ComputeOnGenerated, ConditionsSharingTheirStartGiveTheCellsOfEachAlone) {
+  // A condition that starts with another job's evaluates only its rest on what that one kept
+  // at the same end; what a condition reading the period's first day kept must not serve
+  // another period ending the same day. The periods below end on two days, three of them on
+  // 31 December with different first days.
+  const auto cat = sg::engine::catalogue::parse(R"yaml(version: 1
+indicators:
+  - code: SERVED_IN_PERIOD
+    name: {en: "Children with a service in the period", vi: "a"}
+    numerator:
+      from: children
+      place: stock
+      where: "exists(services, date >= V{analytics_period_start} && date <= V{analytics_period_end})"
+      value: "count(child_id)"
+    dimensions: [sex, age_band]
+  - code: SERVED_IN_PERIOD_GIRLS
+    name: {en: "Girls with a service in the period", vi: "b"}
+    numerator:
+      from: children
+      place: stock
+      where: >-
+        exists(services, date >= V{analytics_period_start} && date <= V{analytics_period_end})
+        && sex == 'f'
+      value: "count(child_id)"
+    dimensions: [age_band]
+  - code: IN_CIRCUMSTANCE
+    name: {en: "Children in a circumstance at the end", vi: "c"}
+    numerator:
+      from: children
+      place: stock
+      where: "exists(circumstances, start_date <= V{analytics_period_end} && (isNull(end_date) || end_date > V{analytics_period_end}))"
+      value: "count(child_id)"
+    dimensions: [sex, age_band]
+  - code: IN_CIRCUMSTANCE_SERVED
+    name: {en: "Children in a circumstance with a service in the period", vi: "d"}
+    numerator:
+      from: children
+      place: stock
+      where: >-
+        exists(circumstances, start_date <= V{analytics_period_end} && (isNull(end_date) || end_date > V{analytics_period_end}))
+        && exists(services, date >= V{analytics_period_start} && date <= V{analytics_period_end})
+      value: "count(child_id)"
+    denominator: {indicator: IN_CIRCUMSTANCE}
+    factor: 100
+    dimensions: [sex, age_band]
+  - code: ABUSE_CASES_OF_GIRLS
+    name: {en: "Abuse cases of girls", vi: "e"}
+    numerator: {from: cases, place: reported_date, where: "contains(concern_groups, 'abuse') && child.sex == 'f'", value: "count(case_id)"}
+  - code: ABUSE_CASES_ALL
+    name: {en: "Abuse cases", vi: "f"}
+    numerator: {from: cases, place: reported_date, where: "contains(concern_groups, 'abuse')", value: "count(distinct child_id)"}
+)yaml", "test");
+  const std::vector<const char*> periods{"2024", "2024S2", "202412", "2024Q2"};
+  const auto together = cells(sg::engine::compute(*data_, cat, request("2024,2024S2,202412,2024Q2", {1, 2}, {"sex", "age_band"})));
+  std::map<std::string, std::string> alone;
+  for (const char* p : periods) {
+    const auto part = cells(sg::engine::compute(*data_, cat, request(p, {1, 2}, {"sex", "age_band"})));
+    alone.insert(part.begin(), part.end());
+  }
+  // Every indicator has cells, and the period's first day matters: 2024 has more children
+  // served than its last month.
+  for (const char* code : {"SERVED_IN_PERIOD", "SERVED_IN_PERIOD_GIRLS", "IN_CIRCUMSTANCE",
+                           "IN_CIRCUMSTANCE_SERVED", "ABUSE_CASES_OF_GIRLS", "ABUSE_CASES_ALL"})
+    EXPECT_TRUE(std::any_of(together.begin(), together.end(), [&](const auto& c) {
+      return c.first.rfind(std::string(code) + "/", 0) == 0;
+    })) << code;
+  std::map<std::string, double> served;
+  const auto r = sg::engine::compute(*data_, cat, request("2024,202412", {1}, {}, {"SERVED_IN_PERIOD"}));
+  for (std::size_t i = 0; i < r.size(); ++i) served[r.periods[r.period_index[i]].id()] += r.numerator[i];
+  EXPECT_GT(served["2024"], served["202412"]);
+  EXPECT_EQ(together, alone);
+}
+
 TEST_F(ComputeOnGenerated, AdditiveIndicatorsOfAParentAreTheSumOfItsChildren) {
   const auto& cat = sg::engine::catalogue::standard();
   const std::vector<std::string> additive = {

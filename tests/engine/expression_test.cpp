@@ -826,6 +826,56 @@ TEST_F(ExpressionData, RequiredRelationNarrowsRowsWithoutChangingTheSelection) {
   }
 }
 
+TEST_F(ExpressionData, AConditionThatStartsWithAnotherSelectsOnlyWhatIsLeft) {
+  const auto compile = [](const char* text, table_id t = table_id::children) {
+    return expression_compiler::compile_row(text, t);
+  };
+  const char* in_circumstance =
+      "exists(circumstances, circumstance != 'at_risk' && start_date <= V{analytics_period_end})";
+  const row_expression prefix = compile(in_circumstance);
+  // Written differently (spacing, line breaks), bound the same: the same condition.
+  const row_expression respaced = compile(
+      "exists( circumstances,circumstance != 'at_risk'\n && start_date <= V{analytics_period_end} )");
+  EXPECT_TRUE(respaced.starts_with(prefix));
+  EXPECT_TRUE(prefix.starts_with(respaced));
+  const std::string longer = std::string(in_circumstance) + " && exists(services) && birth_date > '2009-01-01'";
+  const row_expression chain = compile(longer.c_str());
+  EXPECT_TRUE(chain.starts_with(prefix));
+  EXPECT_FALSE(prefix.starts_with(chain));
+  // Only the left end of a chain of && is a prefix: not a later term, not a term of ||, not
+  // another code, not the same text over another table.
+  EXPECT_FALSE(compile("exists(services) && sex == 'f'").starts_with(compile("sex == 'f'")));
+  EXPECT_FALSE(compile("sex == 'f' || exists(services)").starts_with(compile("sex == 'f'")));
+  EXPECT_FALSE(compile("sex == 'm' && exists(services)").starts_with(compile("sex == 'f'")));
+  EXPECT_FALSE(compile("isNotNull(org_unit)", table_id::cases)
+                   .starts_with(compile("isNotNull(org_unit)", table_id::children)));
+  EXPECT_FALSE(prefix.depends_on_period_start());
+  EXPECT_TRUE(compile("exists(services, date >= V{analytics_period_start})").depends_on_period_start());
+  EXPECT_TRUE(compile("[days] > 30").depends_on_period_start());
+
+  // The rest of the chain, applied to what the prefix kept, keeps what the whole keeps.
+  rows_t all(data.children.size());
+  std::iota(all.begin(), all.end(), 0);
+  rows_t kept = where(in_circumstance, table_id::children);
+  ASSERT_FALSE(kept.empty());
+  rows_t rest(kept.size());
+  rest.resize(chain.select_after(prefix, ctx, kept.data(), kept.size(), rest.data()));
+  EXPECT_EQ(rest, where(longer.c_str(), table_id::children));
+  ASSERT_FALSE(rest.empty());
+  EXPECT_LT(rest.size(), kept.size());  // the rest of the chain does drop rows here
+  rows_t same(kept.size());
+  same.resize(respaced.select_after(prefix, ctx, kept.data(), kept.size(), same.data()));
+  EXPECT_EQ(same, kept);
+  // More rows than one batch, in place.
+  rows_t many;
+  for (int copy = 0; copy < 700; ++copy) many.insert(many.end(), kept.begin(), kept.end());
+  const std::size_t n = chain.select_after(prefix, ctx, many.data(), many.size(), many.data());
+  ASSERT_EQ(n, rest.size() * 700);
+  for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(many[i], rest[i % rest.size()]) << i;
+  rows_t out(1);
+  EXPECT_THROW(prefix.select_after(chain, ctx, kept.data(), 1, out.data()), error);
+}
+
 TEST_F(ExpressionData, ExistsFromChildrenSeesCasesServicesAndEpisodes) {
   EXPECT_EQ(where("exists(cases, outcome == 'died')", table_id::children), (rows_t{0}));
   EXPECT_EQ(where("exists(services, service == 'legal_aid')", table_id::children), (rows_t{}));

@@ -112,6 +112,14 @@ class row_expression {
   table_id table() const noexcept;
   /// True when the value depends on the period (uses V{analytics_period_*} or [days]).
   bool depends_on_period() const noexcept;
+  /// True when the value depends on the period's first day (V{analytics_period_start} or
+  /// [days]); an expression that reads only V{analytics_period_end} gives the same on every
+  /// period ending the same day.
+  bool depends_on_period_start() const noexcept;
+  /// True when this condition is `prefix`, or `prefix && c1 && ... && cn` (a chain of && whose
+  /// left end is, term for term, the bound `prefix`): rows known to satisfy `prefix` then
+  /// need only select_after(). CSC_ASSISTED_PCT's condition starts with CSC_CHILDREN's.
+  bool starts_with(const row_expression& prefix) const noexcept;
   /// For a boolean expression that can only hold for rows with at least one related row
   /// (an exists(...), alone or as a term of a top-level &&): an id of that relation, to
   /// pass to keep_related(); -1 otherwise. A row of a child without episodes cannot satisfy
@@ -133,6 +141,10 @@ class row_expression {
   /// `out_rows` may be `rows` itself. Throws as evaluate().
   std::size_t select(const eval_context& ctx, const std::int32_t* rows, std::size_t n,
                      std::int32_t* out_rows) const;
+  /// select() for rows that all satisfy `prefix` (see starts_with()): only the conjuncts after
+  /// it are evaluated. Throws safeguard::error when the condition does not start with `prefix`.
+  std::size_t select_after(const row_expression& prefix, const eval_context& ctx,
+                           const std::int32_t* rows, std::size_t n, std::int32_t* out_rows) const;
 
  private:
   friend class expression_compiler;
