@@ -182,6 +182,10 @@ struct side_job {
   // Neither the condition nor an aggregate's argument reads the period: rows count the same
   // in every period that holds their date, so an event job can be scanned by atoms of time.
   bool period_free = true;
+  // Neither the condition nor an aggregate's argument reads the period's first day or length:
+  // an event job is then scanned by atoms of time, each once per last day of a period that
+  // holds it.
+  bool reads_period_start = false;
   // Another job of its group has a condition that starts with this one's (an equal one, or
   // this one && more): the rows this condition keeps are kept for it (scan_rows::kept).
   bool where_shared = false;
@@ -586,6 +590,9 @@ struct scan_scratch {
 struct scan_span {
   day_number start = 0, end = 0;
   std::size_t part = 0, parts = 1;
+  // The period's last day as the expressions see it, when it is not `end`: an atom of time
+  // scanned for a longer period whose conditions read only its last day.
+  day_number seen_end = no_day;
 };
 
 void find_candidates(const context& ctx, const group& g, const scan_span& span,
@@ -1019,7 +1026,7 @@ void run_scan(const context& ctx, const group& g, const std::vector<side_job>& j
   ec.data = &ctx.data;
   ec.rel = &ctx.rel;
   ec.period_start = span.start;
-  ec.period_end = span.end;
+  ec.period_end = span.seen_end == no_day ? span.end : span.seen_end;
   ec.holidays = &ctx.holidays;
   ec.honour_consent = ctx.request.honour_consent;
   for (std::size_t k = 0; k < job_list.size(); ++k)
@@ -1697,9 +1704,12 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
           t.kind != aggregate_kind::count_distinct && t.kind != aggregate_kind::units_reached)
         j.count_like = false;
     j.period_free = !(j.has_where && j.where.depends_on_period());
+    j.reads_period_start = j.has_where && j.where.depends_on_period_start();
     for (const auto& t : j.value.aggregates())
-      if (t.kind != aggregate_kind::units_reached && t.argument.depends_on_period())
-        j.period_free = false;
+      if (t.kind != aggregate_kind::units_reached) {
+        if (t.argument.depends_on_period()) j.period_free = false;
+        if (t.argument.depends_on_period_start()) j.reads_period_start = true;
+      }
     j.end_only = j.placing != placing_kind::event &&
                  j.where_text.find("analytics_period_start") == std::string::npos &&
                  j.value_text.find("analytics_period_start") == std::string::npos &&
@@ -1800,7 +1810,7 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
   };
   // Adds the scans of `job_list` over [start, end]; returns, per job, its partials.
   const auto add_scans = [&](std::size_t gi, const std::vector<std::size_t>& job_list,
-                             day_number start, day_number end) {
+                             day_number start, day_number end, day_number seen_end = no_day) {
     const group& g = groups[gi];
     std::vector<std::vector<std::size_t>> of_job(job_list.size());
     const std::size_t rows = g.placing == placing_kind::event ? event_rows(g, start, end)
@@ -1810,7 +1820,7 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
                                    [&](std::size_t j) { return jobs[j].cells <= dense_cells; });
     const std::size_t parts = pieces_of(rows, dense);
     for (std::size_t part = 0; part < parts; ++part) {
-      scan_item s{gi, job_list, scan_span{start, end, part, parts}, partial_count, rows / parts, {}};
+      scan_item s{gi, job_list, scan_span{start, end, part, parts, seen_end}, partial_count, rows / parts, {}};
       for (std::size_t k = 0; k < job_list.size(); ++k) of_job[k].push_back(partial_count + k);
       partial_count += job_list.size();
       scans.push_back(std::move(s));
@@ -1823,11 +1833,17 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     if (g.placing == placing_kind::event) {
       // Jobs that read neither the period nor a big code space are scanned once per atom of
       // time (the spans between the requested periods' boundaries) and each period merges
-      // its atoms; the others are scanned per period.
-      std::vector<std::size_t> by_atom, by_period;
-      for (std::size_t j : g.jobs)
-        (jobs[j].period_free && jobs[j].cells <= dense_cells ? by_atom : by_period).push_back(j);
-      if (!by_atom.empty()) {
+      // its atoms. Jobs that read only the period's last day (`plan_date <= E`) are scanned
+      // per atom once for each last day of the periods holding it: January for January,
+      // Q1, S1 and the year; December once for all four. The others are scanned per period.
+      std::vector<std::size_t> by_atom, by_atom_end, by_period;
+      for (std::size_t j : g.jobs) {
+        if (jobs[j].cells > dense_cells || jobs[j].reads_period_start)
+          by_period.push_back(j);
+        else
+          (jobs[j].period_free ? by_atom : by_atom_end).push_back(j);
+      }
+      if (!by_atom.empty() || !by_atom_end.empty()) {
         std::vector<day_number> bounds;
         for (const period& p : periods) {
           bounds.push_back(p.start());
@@ -1835,24 +1851,40 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
         }
         std::sort(bounds.begin(), bounds.end());
         bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
+        const auto holds = [&](const period& p, std::size_t a) {
+          return p.start() <= bounds[a] && bounds[a + 1] - 1 <= p.end();
+        };
+        // [atom][job] partials; and [atom] (last day seen, [job] partials) for by_atom_end.
         std::vector<std::vector<std::vector<std::size_t>>> atom_partials(bounds.size());
+        std::vector<std::map<day_number, std::vector<std::vector<std::size_t>>>> atom_end_partials(bounds.size());
         for (std::size_t a = 0; a + 1 < bounds.size(); ++a) {
           const day_number first = bounds[a], last = bounds[a + 1] - 1;
-          const bool used = std::any_of(periods.begin(), periods.end(), [&](const period& p) {
-            return p.start() <= first && last <= p.end();
-          });
-          if (used) atom_partials[a] = add_scans(gi, by_atom, first, last);
+          for (const period& p : periods) {
+            if (!holds(p, a)) continue;
+            if (atom_partials[a].empty()) atom_partials[a] = add_scans(gi, by_atom, first, last);
+            if (!by_atom_end.empty() && !atom_end_partials[a].count(p.end()))
+              atom_end_partials[a][p.end()] = add_scans(gi, by_atom_end, first, last, p.end());
+          }
         }
-        for (std::size_t pi = 0; pi < periods.size(); ++pi)
+        for (std::size_t pi = 0; pi < periods.size(); ++pi) {
           for (std::size_t k = 0; k < by_atom.size(); ++k) {
             finish_item f{by_atom[k], pi, {}};
             for (std::size_t a = 0; a + 1 < bounds.size(); ++a)
-              if (periods[pi].start() <= bounds[a] && bounds[a + 1] - 1 <= periods[pi].end() &&
-                  !atom_partials[a].empty())
+              if (holds(periods[pi], a) && !atom_partials[a].empty())
                 f.partials.insert(f.partials.end(), atom_partials[a][k].begin(),
                                   atom_partials[a][k].end());
             finishes.push_back(std::move(f));
           }
+          for (std::size_t k = 0; k < by_atom_end.size(); ++k) {
+            finish_item f{by_atom_end[k], pi, {}};
+            for (std::size_t a = 0; a + 1 < bounds.size(); ++a) {
+              if (!holds(periods[pi], a)) continue;
+              const auto& of_job = atom_end_partials[a].at(periods[pi].end());
+              if (!of_job.empty()) f.partials.insert(f.partials.end(), of_job[k].begin(), of_job[k].end());
+            }
+            finishes.push_back(std::move(f));
+          }
+        }
       }
       for (std::size_t pi = 0; pi < periods.size(); ++pi) {
         const auto of_job = add_scans(gi, by_period, periods[pi].start(), periods[pi].end());
