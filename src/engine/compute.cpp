@@ -774,10 +774,11 @@ void add_dimension_codes(const context& ctx, const dim_spec& spec, std::int64_t 
 
 // Accumulates `n` rows into `a`: row i at unit `units[i]` (skipped when negative), in the cells
 // cells[offsets[i] .. offsets[i + 1]) (Single: the one cell cells[i]).
+// `arg` null: a count whose argument is never null (count(case_id)), every row counts.
 template <bool Single>
 void accumulate_rows(accumulator& a, std::size_t n, const std::int32_t* units,
                      const std::int64_t* cells, const std::size_t* offsets, std::int64_t width,
-                     const value_batch& arg) {
+                     const value_batch* arg) {
   auto each = [&](auto&& add) {
     for (std::size_t i = 0; i < n; ++i) {
       if (units[i] < 0) continue;
@@ -790,8 +791,15 @@ void accumulate_rows(accumulator& a, std::size_t n, const std::int32_t* units,
       }
     }
   };
-  const std::uint8_t* valid = arg.valid.data();
-  const double* x = arg.value.data();
+  if (!arg) {
+    each([&](std::size_t, std::size_t idx) {
+      a.a[idx] += 1;
+      a.any[idx] = 1;
+    });
+    return;
+  }
+  const std::uint8_t* valid = arg->valid.data();
+  const double* x = arg->value.data();
   switch (a.kind) {
     case aggregate_kind::count_distinct:
     case aggregate_kind::median:
@@ -1006,11 +1014,15 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
       }
       continue;
     }
-    terms[k].argument.evaluate(ec, sel, n_sel, s.args[k]);
+    const value_batch* arg = nullptr;
+    if (terms[k].kind != aggregate_kind::count || !terms[k].argument.never_null()) {
+      terms[k].argument.evaluate(ec, sel, n_sel, s.args[k]);
+      arg = &s.args[k];
+    }
     if (single_valued)
-      accumulate_rows<true>(a, n_sel, sel_units, cells, offsets, out.cells, s.args[k]);
+      accumulate_rows<true>(a, n_sel, sel_units, cells, offsets, out.cells, arg);
     else
-      accumulate_rows<false>(a, n_sel, sel_units, cells, offsets, out.cells, s.args[k]);
+      accumulate_rows<false>(a, n_sel, sel_units, cells, offsets, out.cells, arg);
   }
 }
 
@@ -1138,9 +1150,14 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
     }
     const register_on_day& on_first = on[at[0].first];
     const register_on_day& on_last = on[at[m - 1].first];
-    const auto& terms = job.value.aggregates();
+    // Terms whose argument may be null count their valid values apart from the rows placed;
+    // count(child_id) counts every row placed.
+    const auto& all_terms = job.value.aggregates();
+    std::vector<std::size_t> terms;
+    for (std::size_t t = 0; t < all_terms.size(); ++t)
+      if (!all_terms[t].argument.never_null()) terms.push_back(t);
     std::vector<value_batch> args(terms.size());
-    for (std::size_t t = 0; t < terms.size(); ++t) terms[t].argument.evaluate(ec, c.rows.data(), rows, args[t]);
+    for (std::size_t t = 0; t < terms.size(); ++t) all_terms[terms[t]].argument.evaluate(ec, c.rows.data(), rows, args[t]);
     // Changes per end: rows placed (presence) and valid values (per term), by (unit, cell).
     const std::size_t unit_total = d.org_units.size() * static_cast<std::size_t>(job.cells);
     std::vector<std::int64_t> presence(m * unit_total, 0);
@@ -1191,17 +1208,21 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
       p.cells = job.cells;
       p.local_cells.clear();
       p.touched.assign(unit_total, 0);
-      p.terms.resize(terms.size());
+      p.terms.resize(all_terms.size());
       for (std::size_t idx = 0; idx < unit_total; ++idx) {
         now[idx] += presence[j * unit_total + idx];
         p.touched[idx] = now[idx] > 0;
       }
-      for (std::size_t t = 0; t < terms.size(); ++t) {
-        accumulator& a = p.terms[t];
-        size_accumulator(a, terms[t].kind, unit_total);
-        for (std::size_t idx = 0; idx < unit_total; ++idx) {
+      for (std::size_t t = 0; t < terms.size(); ++t)
+        for (std::size_t idx = 0; idx < unit_total; ++idx)
           term_now[t][idx] += counted[(t * m + j) * unit_total + idx];
-          a.a[idx] = static_cast<double>(term_now[t][idx]);
+      for (std::size_t t = 0, q = 0; t < all_terms.size(); ++t) {
+        const bool apart = q < terms.size() && terms[q] == t;
+        const std::vector<std::int64_t>& count = apart ? term_now[q++] : now;
+        accumulator& a = p.terms[t];
+        size_accumulator(a, all_terms[t].kind, unit_total);
+        for (std::size_t idx = 0; idx < unit_total; ++idx) {
+          a.a[idx] = static_cast<double>(count[idx]);
           a.any[idx] = p.touched[idx];
         }
       }

@@ -1326,6 +1326,14 @@ table_id row_expression::table() const noexcept { return impl_ ? impl_->table : 
 
 bool row_expression::depends_on_period() const noexcept { return impl_ && impl_->uses_period; }
 
+bool row_expression::never_null() const noexcept {
+  if (!impl_ || !impl_->root) return false;
+  const detail::bnode& n = *impl_->root;
+  if (n.o == detail::op::constant) return n.valid;
+  return n.o == detail::op::column && n.hops.empty() &&
+         detail::column_defs()[static_cast<std::size_t>(n.column)].kind == detail::storage::self_row;
+}
+
 bool row_expression::depends_on_period_start() const noexcept {
   return impl_ && impl_->uses_period_start;
 }

@@ -849,6 +849,11 @@ TEST_F(ExpressionData, AConditionThatStartsWithAnotherSelectsOnlyWhatIsLeft) {
   EXPECT_FALSE(compile("sex == 'm' && exists(services)").starts_with(compile("sex == 'f'")));
   EXPECT_FALSE(compile("isNotNull(org_unit)", table_id::cases)
                    .starts_with(compile("isNotNull(org_unit)", table_id::children)));
+  EXPECT_TRUE(compile("child_id").never_null());  // the row's own identifier
+  EXPECT_TRUE(compile("1").never_null());
+  EXPECT_FALSE(compile("null").never_null());
+  EXPECT_FALSE(compile("exit_date").never_null());
+  EXPECT_FALSE(compile("child_id", table_id::cases).never_null());  // a reference may be empty
   EXPECT_FALSE(prefix.depends_on_period_start());
   EXPECT_TRUE(compile("exists(services, date >= V{analytics_period_start})").depends_on_period_start());
   EXPECT_TRUE(compile("[days] > 30").depends_on_period_start());

@@ -116,6 +116,9 @@ class row_expression {
   /// [days]); an expression that reads only V{analytics_period_end} gives the same on every
   /// period ending the same day.
   bool depends_on_period_start() const noexcept;
+  /// True when the value is never null on a row of table(): the row's own identifier
+  /// (`count(case_id)` counts every row) or a constant that is not null.
+  bool never_null() const noexcept;
   /// True when this condition is `prefix`, or `prefix && c1 && ... && cn` (a chain of && whose
   /// left end is, term for term, the bound `prefix`): rows known to satisfy `prefix` then
   /// need only select_after(). CSC_ASSISTED_PCT's condition starts with CSC_CHILDREN's.
