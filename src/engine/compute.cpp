@@ -579,7 +579,7 @@ struct scan_rows {
 
 // Scratch space of one thread.
 struct scan_scratch {
-  std::vector<std::int32_t> selected, selected_pos;
+  std::vector<std::int32_t> selected, selected_pos, unsettled;
   std::vector<std::size_t> cell_offsets;
   std::vector<std::int64_t> row_cells, combos, next, sel_cells;
   std::vector<value_batch> args;
@@ -848,10 +848,20 @@ void accumulate_rows(accumulator& a, std::size_t n, const std::int32_t* units,
 
 constexpr std::int64_t dense_cells = 4096;  // code spaces up to this size are used as they are
 
-// Evaluates one job over the candidate rows of a scan into `out`.
+// The verdict of a job's condition on the rows of a piece of a stock followed through several
+// ends: whether the condition holds at none of them, at all of them, or must be evaluated at
+// each (run_children_stock).
+struct settled_condition {
+  static constexpr std::uint8_t never = 0, always = 1, evaluate = 2;
+  std::int32_t first_row = 0;        // verdict[r - first_row] is row r's
+  std::vector<std::uint8_t> verdict;
+};
+
+// Evaluates one job over the candidate rows of a scan into `out`; `settled`, when given,
+// decides the job's condition for the rows it has settled.
 void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows& c,
               const eval_context& ec, day_number end, const age_thresholds& at_end,
-              scan_scratch& s, partial& out) {
+              scan_scratch& s, partial& out, const settled_condition* settled = nullptr) {
   const bool event = g.placing == placing_kind::event;
   const std::size_t n_rows = c.rows.size();
   // 1. The job's own condition.
@@ -868,6 +878,30 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
     s.selected_pos.resize(n_sel);
     for (std::size_t i = 0, j = 0; i < known->rows.size() && j < n_sel; ++i)
       if (known->rows[i] == s.selected[j]) s.selected_pos[j++] = known->positions[i];
+    sel = s.selected.data();
+    pos = s.selected_pos.data();
+  } else if (job.has_where && settled) {
+    // Rows settled for every end are kept or dropped as they are; the others are evaluated.
+    const auto verdict = [&](std::int32_t r) {
+      return settled->verdict[static_cast<std::size_t>(r - settled->first_row)];
+    };
+    s.unsettled.clear();
+    for (std::size_t i = 0; i < n_rows; ++i)
+      if (verdict(c.rows[i]) == settled_condition::evaluate) s.unsettled.push_back(c.rows[i]);
+    const std::size_t held =
+        job.where.select(ec, s.unsettled.data(), s.unsettled.size(), s.unsettled.data());
+    s.selected.resize(n_rows);
+    s.selected_pos.resize(n_rows);
+    n_sel = 0;
+    for (std::size_t i = 0, j = 0; i < n_rows; ++i) {
+      const std::uint8_t v = verdict(c.rows[i]);
+      const bool keep = v == settled_condition::always ||
+                        (v == settled_condition::evaluate && j < held && s.unsettled[j] == c.rows[i]);
+      if (v == settled_condition::evaluate && keep) ++j;
+      if (!keep) continue;
+      s.selected[n_sel] = c.rows[i];
+      s.selected_pos[n_sel++] = static_cast<std::int32_t>(i);
+    }
     sel = s.selected.data();
     pos = s.selected_pos.data();
   } else if (job.has_where) {
@@ -1264,6 +1298,45 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
     pool_birth[q] = ch.birth_date[r];
     pool_unit[q] = ch.org_unit[r].value;
   }
+  // Conditions whose value for a child changes only where an end passes one of its dates
+  // (CSC_CHILDREN's: the start and end of its episodes) are settled once for the children
+  // with no such date between the job's first and last end, and evaluated at every end only
+  // for the others.
+  std::map<std::size_t, settled_condition> settled;  // by job
+  {
+    std::map<std::size_t, std::pair<day_number, day_number>> span_of;  // job -> first, last end
+    for (const stock_entry& e : entries)
+      for (std::size_t j : e.jobs) {
+        if (std::find(followed.begin(), followed.end(), j) != followed.end()) continue;
+        if (!jobs[j].has_where || !jobs[j].where.settles_between_ends()) continue;
+        auto [it, fresh] = span_of.emplace(j, std::make_pair(e.end, e.end));
+        if (!fresh) it->second = {std::min(it->second.first, e.end), std::max(it->second.second, e.end)};
+      }
+    std::vector<std::int32_t> domain;
+    if (narrow) {
+      domain = pool;
+    } else {
+      domain.resize(to - from);
+      std::iota(domain.begin(), domain.end(), static_cast<std::int32_t>(from));
+    }
+    std::vector<std::uint8_t> changes(domain.size());
+    std::vector<std::int32_t> steady;
+    for (const auto& [j, span] : span_of) {
+      if (span.first == span.second) continue;  // one end: nothing to settle
+      settled_condition& sc = settled[j];
+      sc.first_row = static_cast<std::int32_t>(from);
+      sc.verdict.assign(to - from, settled_condition::evaluate);
+      jobs[j].where.may_change_between(ec, domain.data(), domain.size(), span.first, span.second, changes.data());
+      steady.clear();
+      for (std::size_t q = 0; q < domain.size(); ++q)
+        if (!changes[q]) steady.push_back(domain[q]);
+      for (std::int32_t r : steady) sc.verdict[static_cast<std::size_t>(r) - from] = settled_condition::never;
+      ec.period_start = span.first;  // not read: the condition settles only on the end
+      ec.period_end = span.first;
+      steady.resize(jobs[j].where.select(ec, steady.data(), steady.size(), steady.data()));
+      for (std::int32_t r : steady) sc.verdict[static_cast<std::size_t>(r) - from] = settled_condition::always;
+    }
+  }
   // The children present at an end, and what the jobs kept of them, serve every period ending
   // that day (the 12 months, 4 quarters, 2 halves and the year of 2024 end on 12 days).
   std::vector<std::size_t> by_end(k);
@@ -1301,8 +1374,11 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
     present_on = entries[e].end;
     ec.period_start = entries[e].start;
     ec.period_end = entries[e].end;
-    for (std::size_t q : rest)
-      scan_job(ctx, g, jobs[entries[e].jobs[q]], c, ec, entries[e].end, at_end[e], s, *entries[e].outs[q]);
+    for (std::size_t q : rest) {
+      const auto found = settled.find(entries[e].jobs[q]);
+      scan_job(ctx, g, jobs[entries[e].jobs[q]], c, ec, entries[e].end, at_end[e], s,
+               *entries[e].outs[q], found == settled.end() ? nullptr : &found->second);
+    }
   }
 }
 

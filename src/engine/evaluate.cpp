@@ -1266,6 +1266,48 @@ bool conjuncts_after(const bnode& whole, const bnode& prefix, std::vector<const 
   }
 }
 
+// The date columns compared with V{analytics_period_end}, and the relation exists() reaches
+// their rows by (-1: the row itself), when that is the only way the expression reads the
+// period; false when it reads the period otherwise (its first day, its length, the end in
+// arithmetic, a comparison by minute, an exists() inside an exists()).
+struct end_comparison {
+  int relation;  // a relation_kind, or -1
+  int column;
+};
+bool end_comparisons(const bnode& n, int relation, std::vector<end_comparison>& out) {
+  switch (n.o) {
+    case op::period_start:
+    case op::period_end:
+    case op::days:
+      return false;
+    case op::column_compare:
+      if (n.args[1]->o == op::period_end) {
+        const bnode& c = *n.args[0];
+        const storage kind = column_defs()[static_cast<std::size_t>(c.column)].kind;
+        if (c.o != op::column || !c.hops.empty() || (kind != storage::day && kind != storage::day_minute))
+          return false;
+        out.push_back({relation, c.column});
+        return true;
+      }
+      break;
+    case op::exists:
+      if (relation >= 0) {
+        std::vector<end_comparison> inner;
+        for (const auto& a : n.args)
+          if (!end_comparisons(*a, relation, inner) || !inner.empty()) return false;
+        return true;
+      }
+      for (const auto& a : n.args)
+        if (!end_comparisons(*a, static_cast<int>(n.relation), out)) return false;
+      return true;
+    default:
+      break;
+  }
+  for (const auto& a : n.args)
+    if (!end_comparisons(*a, relation, out)) return false;
+  return true;
+}
+
 }  // namespace
 
 void fold(bnode& n) {
@@ -1332,6 +1374,82 @@ bool row_expression::never_null() const noexcept {
   if (n.o == detail::op::constant) return n.valid;
   return n.o == detail::op::column && n.hops.empty() &&
          detail::column_defs()[static_cast<std::size_t>(n.column)].kind == detail::storage::self_row;
+}
+
+bool row_expression::settles_between_ends() const noexcept {
+  if (!impl_ || !impl_->root) return false;
+  std::vector<detail::end_comparison> found;
+  return detail::end_comparisons(*impl_->root, -1, found);
+}
+
+void row_expression::may_change_between(const eval_context& ctx, const std::int32_t* rows,
+                                        std::size_t n, day_number first, day_number last,
+                                        std::uint8_t* out) const {
+  std::vector<detail::end_comparison> found;
+  if (!impl_ || !impl_->root || !detail::end_comparisons(*impl_->root, -1, found)) {
+    std::fill_n(out, n, std::uint8_t{1});
+    return;
+  }
+  std::fill_n(out, n, std::uint8_t{0});
+  if (found.empty()) return;
+  if (!ctx.data || !ctx.rel)
+    throw error("may_change_between() needs eval_context::data and eval_context::rel");
+  const relations& rel = *ctx.rel;
+  for (const detail::end_comparison& cmp : found) {
+    // Day and day-minute columns both start with the day numbers.
+    const detail::column_data col = detail::column_source(*ctx.data, ctx.rel, cmp.column);
+    const auto* days = static_cast<const day_number*>(col.values);
+    const auto inside = [&](std::int32_t r) {
+      return r >= 0 && static_cast<std::size_t>(r) < col.size && days[r] != no_day &&
+             days[r] >= first && days[r] <= last;
+    };
+    const auto span = [](const std::vector<std::int32_t>& offsets, std::int32_t r,
+                         std::int32_t& b, std::int32_t& e) {
+      b = e = 0;
+      if (r >= 0 && static_cast<std::size_t>(r) + 1 < offsets.size()) {
+        b = offsets[static_cast<std::size_t>(r)];
+        e = offsets[static_cast<std::size_t>(r) + 1];
+      }
+    };
+    for (std::size_t i = 0; i < n; ++i) {
+      if (out[i]) continue;
+      const std::int32_t r = rows[i];
+      std::int32_t b = 0, e = 0;
+      bool changes = false;
+      switch (cmp.relation) {
+        case -1:
+          changes = inside(r);
+          break;
+        case static_cast<int>(detail::relation_kind::child_episodes):
+          span(rel.episodes_of_child_offsets, r, b, e);
+          for (std::int32_t k = b; k < e && !changes; ++k) changes = inside(rel.episodes_of_child[static_cast<std::size_t>(k)]);
+          break;
+        case static_cast<int>(detail::relation_kind::child_cases):
+          span(rel.cases_of_child_offsets, r, b, e);
+          for (std::int32_t k = b; k < e && !changes; ++k) changes = inside(rel.cases_of_child[static_cast<std::size_t>(k)]);
+          break;
+        case static_cast<int>(detail::relation_kind::case_services):
+          span(rel.services_of_case_offsets, r, b, e);
+          for (std::int32_t k = b; k < e && !changes; ++k) changes = inside(rel.services_of_case[static_cast<std::size_t>(k)]);
+          break;
+        case static_cast<int>(detail::relation_kind::child_services):
+          span(rel.cases_of_child_offsets, r, b, e);
+          for (std::int32_t k = b; k < e && !changes; ++k) {
+            std::int32_t sb = 0, se = 0;
+            span(rel.services_of_case_offsets, rel.cases_of_child[static_cast<std::size_t>(k)], sb, se);
+            for (std::int32_t q = sb; q < se && !changes; ++q) changes = inside(rel.services_of_case[static_cast<std::size_t>(q)]);
+          }
+          break;
+        case static_cast<int>(detail::relation_kind::agency_activities):
+          span(rel.activities_of_agency_offsets, r, b, e);
+          for (std::int32_t k = b; k < e && !changes; ++k) changes = inside(rel.activities_of_agency[static_cast<std::size_t>(k)]);
+          break;
+        default:
+          changes = true;
+      }
+      out[i] = changes ? 1 : 0;
+    }
+  }
 }
 
 bool row_expression::depends_on_period_start() const noexcept {

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <optional>
 #include <string>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -879,6 +880,59 @@ TEST_F(ExpressionData, AConditionThatStartsWithAnotherSelectsOnlyWhatIsLeft) {
   for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(many[i], rest[i % rest.size()]) << i;
   rows_t out(1);
   EXPECT_THROW(prefix.select_after(chain, ctx, kept.data(), 1, out.data()), error);
+}
+
+TEST_F(ExpressionData, AConditionSettlesForRowsWithNoComparedDateBetweenTheEnds) {
+  const auto compile = [](const char* text) {
+    return expression_compiler::compile_row(text, table_id::children);
+  };
+  const rows_t rows{0, 1, 2, 3};
+  const auto changes = [&](const row_expression& e, day_number first, day_number last) {
+    std::vector<std::uint8_t> out(rows.size(), 9);
+    e.may_change_between(ctx, rows.data(), rows.size(), first, last, out.data());
+    return out;
+  };
+  using flags = std::vector<std::uint8_t>;
+  // Episodes: child 0 from 2020-01-01, child 1 2023-01-01 .. 2024-02-01, child 3 from
+  // 2019-01-01; child 2 has none.
+  const row_expression active = compile(
+      "exists(circumstances, start_date <= V{analytics_period_end} && "
+      "(isNull(end_date) || end_date > V{analytics_period_end}))");
+  EXPECT_TRUE(active.settles_between_ends());
+  EXPECT_EQ(changes(active, day(2024, 1, 31), day(2024, 12, 31)), (flags{0, 1, 0, 0}));
+  EXPECT_EQ(changes(active, day(2019, 6, 30), day(2024, 12, 31)), (flags{1, 1, 0, 0}));
+  EXPECT_EQ(changes(active, day(2024, 2, 1), day(2024, 2, 1)), (flags{0, 1, 0, 0}));  // on the day
+  // The row's own dates.
+  const row_expression registered = compile("registered_date <= V{analytics_period_end}");
+  EXPECT_TRUE(registered.settles_between_ends());
+  EXPECT_EQ(changes(registered, day(2021, 1, 1), day(2021, 12, 31)), (flags{0, 1, 0, 0}));
+  // No period at all: the same at every end.
+  EXPECT_TRUE(compile("sex == 'f'").settles_between_ends());
+  EXPECT_EQ(changes(compile("sex == 'f'"), day(2000, 1, 1), day(2030, 1, 1)), (flags{0, 0, 0, 0}));
+  // The end in arithmetic, the period's first day, its length: every row may change.
+  for (const char* text : {"d2:daysBetween(registered_date, V{analytics_period_end}) < 100",
+                           "exists(services, date >= V{analytics_period_start})",
+                           "[days] > 30 && sex == 'f'",
+                           "exists(cases, exists(services, date <= V{analytics_period_end}))"}) {
+    EXPECT_FALSE(compile(text).settles_between_ends()) << text;
+    EXPECT_EQ(changes(compile(text), day(2024, 1, 1), day(2024, 1, 2)), (flags{1, 1, 1, 1})) << text;
+  }
+  // A row that settles has the same value at every end of the span; the others here do not.
+  const char* active_text =
+      "exists(circumstances, start_date <= V{analytics_period_end} && "
+      "(isNull(end_date) || end_date > V{analytics_period_end}))";
+  const std::vector<day_number> ends{day(2019, 6, 30), day(2020, 1, 1), day(2023, 12, 31),
+                                     day(2024, 2, 1), day(2024, 12, 31)};
+  const flags settle = changes(active, ends.front(), ends.back());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    std::set<bool> values;
+    for (day_number end : ends) {
+      ctx.period_end = end;
+      const rows_t kept = where(active_text, table_id::children);
+      values.insert(std::find(kept.begin(), kept.end(), rows[i]) != kept.end());
+    }
+    EXPECT_EQ(values.size(), settle[i] ? 2u : 1u) << "child " << i;
+  }
 }
 
 TEST_F(ExpressionData, ExistsFromChildrenSeesCasesServicesAndEpisodes) {

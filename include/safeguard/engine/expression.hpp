@@ -119,6 +119,17 @@ class row_expression {
   /// True when the value is never null on a row of table(): the row's own identifier
   /// (`count(case_id)` counts every row) or a constant that is not null.
   bool never_null() const noexcept;
+  /// True when the expression reads the period only as `date_column op V{analytics_period_end}`
+  /// (on its row, or on the rows one exists() visits): its value for a row then changes only
+  /// where a period end passes one of those dates (CSC_CHILDREN's episodes starting or
+  /// ending), and may_change_between() can tell the rows whose value is the same for every
+  /// end in a span.
+  bool settles_between_ends() const noexcept;
+  /// For each of the n rows, 0 when the expression has the same value at every period end
+  /// in [first, last] (no compared date of the row or of its related rows falls in the
+  /// span), else 1; all 1 when settles_between_ends() is false. Needs ctx.data and ctx.rel.
+  void may_change_between(const eval_context& ctx, const std::int32_t* rows, std::size_t n,
+                          day_number first, day_number last, std::uint8_t* out) const;
   /// True when this condition is `prefix`, or `prefix && c1 && ... && cn` (a chain of && whose
   /// left end is, term for term, the bound `prefix`): rows known to satisfy `prefix` then
   /// need only select_after(). CSC_ASSISTED_PCT's condition starts with CSC_CHILDREN's.
