@@ -532,6 +532,12 @@ inline void add_entry(accumulator& dst, std::size_t to, const accumulator& src, 
   dst.any[to] = 1;
 }
 
+// to[i] += from[i] for i < n. An accumulator's sums are 0 wherever it saw no value (they
+// start at +0.0 and only values seen are added), so adding whole arrays is exact.
+inline void add_arrays(double* __restrict to, const double* __restrict from, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) to[i] += from[i];
+}
+
 // One job's aggregates over a share of its rows, by (unit, cell).
 struct partial {
   std::vector<accumulator> terms;
@@ -554,7 +560,17 @@ void merge(partial& into, const partial& from) {
       a.pairs.insert(a.pairs.end(), b.pairs.begin(), b.pairs.end());
       continue;
     }
-    for (std::size_t i = 0; i < a.any.size(); ++i) add_entry(a, i, b, i);
+    if (a.kind == aggregate_kind::min || a.kind == aggregate_kind::max) {
+      for (std::size_t i = 0; i < a.any.size(); ++i) add_entry(a, i, b, i);
+      continue;
+    }
+    // Sums (and n, Σx, Σx²) are 0 where nothing was seen: added whole, on vectors.
+    add_arrays(a.a.data(), b.a.data(), a.a.size());
+    if (!a.b.empty()) {
+      add_arrays(a.b.data(), b.b.data(), a.b.size());
+      add_arrays(a.c.data(), b.c.data(), a.c.size());
+    }
+    for (std::size_t i = 0; i < a.any.size(); ++i) a.any[i] |= b.any[i];
   }
 }
 
@@ -1396,12 +1412,9 @@ void finish_one_sum(const context& ctx, side_job& job, std::size_t period_index,
     const std::uint8_t* from_seen = src.any.data() + u * cells;
     for (std::int32_t s = ctx.slot_offsets[u]; s < ctx.slot_offsets[u + 1]; ++s) {
       const std::size_t at = static_cast<std::size_t>(ctx.slot_list[static_cast<std::size_t>(s)]) * cells;
-      double* to = sum.data() + at;
+      add_arrays(sum.data() + at, from, cells);
       std::uint8_t* to_seen = seen.data() + at;
-      for (std::size_t c = 0; c < cells; ++c) {
-        to[c] += from_seen[c] ? from[c] : 0.0;
-        to_seen[c] |= from_seen[c];
-      }
+      for (std::size_t c = 0; c < cells; ++c) to_seen[c] |= from_seen[c];
     }
   }
   auto& out = job.out[period_index];
