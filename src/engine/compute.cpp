@@ -869,8 +869,17 @@ constexpr std::int64_t dense_cells = 4096;  // code spaces up to this size are u
 // each (run_children_stock).
 struct settled_condition {
   static constexpr std::uint8_t never = 0, always = 1, evaluate = 2;
-  std::int32_t first_row = 0;        // verdict[r - first_row] is row r's
-  std::vector<std::uint8_t> verdict;
+  std::vector<std::int32_t> rows;     // ascending: every row a scan of the piece can meet
+  std::vector<std::uint8_t> verdict;  // of rows[i]
+  // The verdicts of ascending rows, read by walking alongside `rows` (no random access).
+  struct reader {
+    const settled_condition& of;
+    std::size_t at = 0;
+    std::uint8_t operator()(std::int32_t r) {
+      while (at < of.rows.size() && of.rows[at] < r) ++at;
+      return at < of.rows.size() && of.rows[at] == r ? of.verdict[at] : evaluate;
+    }
+  };
 };
 
 // Evaluates one job over the candidate rows of a scan into `out`; `settled`, when given,
@@ -898,12 +907,11 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
     pos = s.selected_pos.data();
   } else if (job.has_where && settled) {
     // Rows settled for every end are kept or dropped as they are; the others are evaluated.
-    const auto verdict = [&](std::int32_t r) {
-      return settled->verdict[static_cast<std::size_t>(r - settled->first_row)];
-    };
+    settled_condition::reader verdict{*settled};
     s.unsettled.clear();
     for (std::size_t i = 0; i < n_rows; ++i)
       if (verdict(c.rows[i]) == settled_condition::evaluate) s.unsettled.push_back(c.rows[i]);
+    verdict.at = 0;
     const std::size_t held =
         job.where.select(ec, s.unsettled.data(), s.unsettled.size(), s.unsettled.data());
     s.selected.resize(n_rows);
@@ -1340,17 +1348,21 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
     for (const auto& [j, span] : span_of) {
       if (span.first == span.second) continue;  // one end: nothing to settle
       settled_condition& sc = settled[j];
-      sc.first_row = static_cast<std::int32_t>(from);
-      sc.verdict.assign(to - from, settled_condition::evaluate);
+      sc.rows = domain;
+      sc.verdict.assign(domain.size(), settled_condition::evaluate);
       jobs[j].where.may_change_between(ec, domain.data(), domain.size(), span.first, span.second, changes.data());
       steady.clear();
       for (std::size_t q = 0; q < domain.size(); ++q)
         if (!changes[q]) steady.push_back(domain[q]);
-      for (std::int32_t r : steady) sc.verdict[static_cast<std::size_t>(r) - from] = settled_condition::never;
       ec.period_start = span.first;  // not read: the condition settles only on the end
       ec.period_end = span.first;
-      steady.resize(jobs[j].where.select(ec, steady.data(), steady.size(), steady.data()));
-      for (std::int32_t r : steady) sc.verdict[static_cast<std::size_t>(r) - from] = settled_condition::always;
+      const std::size_t held = jobs[j].where.select(ec, steady.data(), steady.size(), steady.data());
+      for (std::size_t q = 0, h = 0; q < domain.size(); ++q) {
+        if (changes[q]) continue;
+        const bool holds = h < held && steady[h] == domain[q];
+        h += holds ? 1 : 0;
+        sc.verdict[q] = holds ? settled_condition::always : settled_condition::never;
+      }
     }
   }
   // The children present at an end, and what the jobs kept of them, serve every period ending
