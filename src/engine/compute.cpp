@@ -606,9 +606,6 @@ struct scan_scratch {
 struct scan_span {
   day_number start = 0, end = 0;
   std::size_t part = 0, parts = 1;
-  // The period's last day as the expressions see it, when it is not `end`: an atom of time
-  // scanned for a longer period whose conditions read only its last day.
-  day_number seen_end = no_day;
 };
 
 void find_candidates(const context& ctx, const group& g, const scan_span& span,
@@ -869,13 +866,17 @@ constexpr std::int64_t dense_cells = 4096;  // code spaces up to this size are u
 // each (run_children_stock).
 struct settled_condition {
   static constexpr std::uint8_t never = 0, always = 1, evaluate = 2;
-  std::vector<std::int32_t> rows;     // ascending: every row a scan of the piece can meet
-  std::vector<std::uint8_t> verdict;  // of rows[i]
-  // The verdicts of ascending rows, read by walking alongside `rows` (no random access).
+  // Ascending rows, every row a scan of the piece can meet, and verdict[i] is rows[i]'s; or
+  // empty, and verdict[i] is the i-th candidate's of the one scan it serves.
+  std::vector<std::int32_t> rows;
+  std::vector<std::uint8_t> verdict;
+  // The verdicts of the candidates in order: by position, or by walking alongside `rows` (no
+  // random access; the candidates ascend too).
   struct reader {
     const settled_condition& of;
     std::size_t at = 0;
-    std::uint8_t operator()(std::int32_t r) {
+    std::uint8_t operator()(std::size_t i, std::int32_t r) {
+      if (of.rows.empty()) return of.verdict[i];
       while (at < of.rows.size() && of.rows[at] < r) ++at;
       return at < of.rows.size() && of.rows[at] == r ? of.verdict[at] : evaluate;
     }
@@ -910,7 +911,7 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
     settled_condition::reader verdict{*settled};
     s.unsettled.clear();
     for (std::size_t i = 0; i < n_rows; ++i)
-      if (verdict(c.rows[i]) == settled_condition::evaluate) s.unsettled.push_back(c.rows[i]);
+      if (verdict(i, c.rows[i]) == settled_condition::evaluate) s.unsettled.push_back(c.rows[i]);
     verdict.at = 0;
     const std::size_t held =
         job.where.select(ec, s.unsettled.data(), s.unsettled.size(), s.unsettled.data());
@@ -918,7 +919,7 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
     s.selected_pos.resize(n_rows);
     n_sel = 0;
     for (std::size_t i = 0, j = 0; i < n_rows; ++i) {
-      const std::uint8_t v = verdict(c.rows[i]);
+      const std::uint8_t v = verdict(i, c.rows[i]);
       const bool keep = v == settled_condition::always ||
                         (v == settled_condition::evaluate && j < held && s.unsettled[j] == c.rows[i]);
       if (v == settled_condition::evaluate && keep) ++j;
@@ -1085,9 +1086,14 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
 }
 
 // Runs one scan: the candidates of `span`, then every job in `job_list` into its partial.
+// Runs one scan: the candidates of `span`, then every job in `job_list` into its partial,
+// outs[k]. With `seen_ends` (an atom of time scanned for longer periods whose jobs read only
+// their last day), the candidates are found once and every job runs once per end, into
+// outs[e * jobs + k]; a condition that settles between the ends is decided once for the rows
+// whose compared dates all lie outside them.
 void run_scan(const context& ctx, const group& g, const std::vector<side_job>& jobs,
               const std::vector<std::size_t>& job_list, const scan_span& span,
-              partial* const* outs) {
+              const std::vector<day_number>& seen_ends, partial* const* outs) {
   const age_thresholds at_end(span.end);
   scan_rows c;
   scan_scratch s;
@@ -1096,11 +1102,42 @@ void run_scan(const context& ctx, const group& g, const std::vector<side_job>& j
   ec.data = &ctx.data;
   ec.rel = &ctx.rel;
   ec.period_start = span.start;
-  ec.period_end = span.seen_end == no_day ? span.end : span.seen_end;
+  ec.period_end = span.end;
   ec.holidays = &ctx.holidays;
   ec.honour_consent = ctx.request.honour_consent;
-  for (std::size_t k = 0; k < job_list.size(); ++k)
-    scan_job(ctx, g, jobs[job_list[k]], c, ec, span.end, at_end, s, *outs[k]);
+  if (seen_ends.empty()) {
+    for (std::size_t k = 0; k < job_list.size(); ++k)
+      scan_job(ctx, g, jobs[job_list[k]], c, ec, span.end, at_end, s, *outs[k]);
+    return;
+  }
+  std::vector<settled_condition> settled(job_list.size());
+  std::vector<std::uint8_t> changes(c.rows.size());
+  std::vector<std::int32_t> steady;
+  for (std::size_t k = 0; k < job_list.size() && seen_ends.size() > 1; ++k) {
+    const side_job& job = jobs[job_list[k]];
+    if (!job.has_where || !job.where.settles_between_ends()) continue;
+    job.where.may_change_between(ec, c.rows.data(), c.rows.size(), seen_ends.front(), seen_ends.back(), changes.data());
+    steady.clear();
+    for (std::size_t i = 0; i < c.rows.size(); ++i)
+      if (!changes[i]) steady.push_back(c.rows[i]);
+    ec.period_end = seen_ends.front();
+    const std::size_t held = job.where.select(ec, steady.data(), steady.size(), steady.data());
+    settled_condition& sc = settled[k];
+    sc.verdict.assign(c.rows.size(), settled_condition::evaluate);
+    for (std::size_t i = 0, h = 0; i < c.rows.size(); ++i) {
+      if (changes[i]) continue;
+      const bool holds = h < held && steady[h] == c.rows[i];
+      h += holds ? 1 : 0;
+      sc.verdict[i] = holds ? settled_condition::always : settled_condition::never;
+    }
+  }
+  for (std::size_t e = 0; e < seen_ends.size(); ++e) {
+    ec.period_end = seen_ends[e];
+    c.kept.clear();  // what a condition kept holds for one end
+    for (std::size_t k = 0; k < job_list.size(); ++k)
+      scan_job(ctx, g, jobs[job_list[k]], c, ec, span.end, at_end, s, *outs[e * job_list.size() + k],
+               settled[k].verdict.empty() ? nullptr : &settled[k]);
+  }
 }
 
 // A job of a children's stock whose cells can be followed from end to end: it reads no period,
@@ -1908,6 +1945,9 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     std::size_t estimate;       // candidate rows at most: the big scans start first
     std::vector<stock_period> stock;  // a stock of children on several ends (then `jobs` is
                                       // empty and `span` gives only the piece)
+    // The last days the jobs see, when they are not the span's own (run_scan); then
+    // partials[first_partial + e * jobs.size() + k] belongs to end e and jobs[k].
+    std::vector<day_number> seen_ends = {};
   };
   struct finish_item {
     std::size_t job, period;
@@ -1932,7 +1972,7 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
   };
   // Adds the scans of `job_list` over [start, end]; returns, per job, its partials.
   const auto add_scans = [&](std::size_t gi, const std::vector<std::size_t>& job_list,
-                             day_number start, day_number end, day_number seen_end = no_day) {
+                             day_number start, day_number end) {
     const group& g = groups[gi];
     std::vector<std::vector<std::size_t>> of_job(job_list.size());
     const std::size_t rows = g.placing == placing_kind::event ? event_rows(g, start, end)
@@ -1942,12 +1982,33 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
                                    [&](std::size_t j) { return jobs[j].cells <= dense_cells; });
     const std::size_t parts = pieces_of(rows, dense);
     for (std::size_t part = 0; part < parts; ++part) {
-      scan_item s{gi, job_list, scan_span{start, end, part, parts, seen_end}, partial_count, rows / parts, {}};
+      scan_item s{gi, job_list, scan_span{start, end, part, parts}, partial_count, rows / parts, {}};
       for (std::size_t k = 0; k < job_list.size(); ++k) of_job[k].push_back(partial_count + k);
       partial_count += job_list.size();
       scans.push_back(std::move(s));
     }
     return of_job;
+  };
+  // Adds the scans of `job_list` over [start, end] seen at each of `ends`; returns, per end
+  // and job, its partials.
+  const auto add_end_scans = [&](std::size_t gi, const std::vector<std::size_t>& job_list,
+                                 day_number start, day_number end, const std::vector<day_number>& ends) {
+    const group& g = groups[gi];
+    std::vector<std::vector<std::vector<std::size_t>>> of_end(
+        ends.size(), std::vector<std::vector<std::size_t>>(job_list.size()));
+    const std::size_t rows = event_rows(g, start, end);
+    if (job_list.empty() || rows == 0) return of_end;
+    const std::size_t parts = pieces_of(rows, true);
+    for (std::size_t part = 0; part < parts; ++part) {
+      scan_item s{gi, job_list, scan_span{start, end, part, parts}, partial_count,
+                  rows / parts * ends.size(), {}, ends};
+      for (std::size_t e = 0; e < ends.size(); ++e)
+        for (std::size_t k = 0; k < job_list.size(); ++k)
+          of_end[e][k].push_back(partial_count + e * job_list.size() + k);
+      partial_count += ends.size() * job_list.size();
+      scans.push_back(std::move(s));
+    }
+    return of_end;
   };
   const auto& periods = request.periods;
   for (std::size_t gi = 0; gi < groups.size(); ++gi) {
@@ -1981,12 +2042,16 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
         std::vector<std::map<day_number, std::vector<std::vector<std::size_t>>>> atom_end_partials(bounds.size());
         for (std::size_t a = 0; a + 1 < bounds.size(); ++a) {
           const day_number first = bounds[a], last = bounds[a + 1] - 1;
-          for (const period& p : periods) {
-            if (!holds(p, a)) continue;
-            if (atom_partials[a].empty()) atom_partials[a] = add_scans(gi, by_atom, first, last);
-            if (!by_atom_end.empty() && !atom_end_partials[a].count(p.end()))
-              atom_end_partials[a][p.end()] = add_scans(gi, by_atom_end, first, last, p.end());
-          }
+          std::vector<day_number> ends;
+          for (const period& p : periods)
+            if (holds(p, a)) ends.push_back(p.end());
+          if (ends.empty()) continue;
+          atom_partials[a] = add_scans(gi, by_atom, first, last);
+          std::sort(ends.begin(), ends.end());
+          ends.erase(std::unique(ends.begin(), ends.end()), ends.end());
+          if (by_atom_end.empty()) continue;
+          auto of_end = add_end_scans(gi, by_atom_end, first, last, ends);
+          for (std::size_t e = 0; e < ends.size(); ++e) atom_end_partials[a][ends[e]] = std::move(of_end[e]);
         }
         for (std::size_t pi = 0; pi < periods.size(); ++pi) {
           for (std::size_t k = 0; k < by_atom.size(); ++k) {
@@ -2097,7 +2162,9 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
       }
       std::vector<partial*> outs;
       for (std::size_t k = 0; k < s.jobs.size(); ++k) outs.push_back(&partials[s.first_partial + k]);
-      run_scan(ctx, groups[s.group], jobs, s.jobs, s.span, outs.data());
+      for (std::size_t k = s.jobs.size(); k < s.jobs.size() * s.seen_ends.size(); ++k)
+        outs.push_back(&partials[s.first_partial + k]);
+      run_scan(ctx, groups[s.group], jobs, s.jobs, s.span, s.seen_ends, outs.data());
     });
     // A partial read by one finish is finished in place; one shared by several (an atom of
     // time inside several periods) is merged into a copy, and freed after its last reader.
