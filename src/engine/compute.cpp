@@ -1274,6 +1274,48 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
           continue;
         }
       }
+      // The child leaves cell `from` (SIZE_MAX: none) for cell `to` at the j-th end.
+      const auto move = [&](std::size_t j, std::size_t from, std::size_t to) {
+        if (from != SIZE_MAX) {
+          presence[j * unit_total + from] -= 1;
+          for (std::size_t t = 0; t < terms.size(); ++t) counted[(t * m + j) * unit_total + from] -= args[t].valid[i];
+        }
+        if (to != SIZE_MAX) {
+          presence[j * unit_total + to] += 1;
+          for (std::size_t t = 0; t < terms.size(); ++t) counted[(t * m + j) * unit_total + to] += args[t].valid[i];
+        }
+      };
+      if (one_run_per_band) {
+        // On the register from the first end by which it is registered and old enough to the
+        // first by which it has left or grown too old (each test moves one way), and in each
+        // band for one run of ends between: the changes are found by halving, not by visiting
+        // every end.
+        const auto first_end = [](std::size_t lo, std::size_t hi, const auto& reached) {
+          while (lo < hi) {
+            const std::size_t mid = lo + (hi - lo) / 2;
+            if (reached(mid)) hi = mid; else lo = mid + 1;
+          }
+          return lo;
+        };
+        const std::size_t in = first_end(0, m, [&](std::size_t j) {
+          const register_on_day& o = on[at[j].first];
+          return registered <= o.end && birth <= o.youngest;
+        });
+        const std::size_t out = first_end(in, m, [&](std::size_t j) {
+          const register_on_day& o = on[at[j].first];
+          return !((exit == no_day || exit > o.end) && birth > o.oldest);
+        });
+        std::size_t previous = SIZE_MAX;
+        for (std::size_t j = in; j < out;) {
+          const std::int64_t band = band_stride ? bands[j].of(birth, band_missing) : 0;
+          const std::size_t idx = base + static_cast<std::size_t>(band * band_stride);
+          move(j, previous, idx);
+          previous = idx;
+          j = !band_stride ? out : first_end(j + 1, out, [&](std::size_t q) { return bands[q].of(birth, band_missing) != band; });
+        }
+        if (previous != SIZE_MAX && out < m) move(out, previous, SIZE_MAX);
+        continue;
+      }
       std::size_t previous = SIZE_MAX;
       for (std::size_t j = 0; j < m; ++j) {
         std::size_t idx = SIZE_MAX;
@@ -1282,16 +1324,7 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
           if (band_stride) idx += static_cast<std::size_t>(bands[j].of(birth, band_missing) * band_stride);
         }
         if (idx == previous) continue;
-        if (previous != SIZE_MAX) {
-          presence[j * unit_total + previous] -= 1;
-          for (std::size_t t = 0; t < terms.size(); ++t)
-            counted[(t * m + j) * unit_total + previous] -= args[t].valid[i];
-        }
-        if (idx != SIZE_MAX) {
-          presence[j * unit_total + idx] += 1;
-          for (std::size_t t = 0; t < terms.size(); ++t)
-            counted[(t * m + j) * unit_total + idx] += args[t].valid[i];
-        }
+        move(j, previous, idx);
         previous = idx;
       }
     }
