@@ -866,17 +866,13 @@ constexpr std::int64_t dense_cells = 4096;  // code spaces up to this size are u
 // each (run_children_stock).
 struct settled_condition {
   static constexpr std::uint8_t never = 0, always = 1, evaluate = 2;
-  // Ascending rows, every row a scan of the piece can meet, and verdict[i] is rows[i]'s; or
-  // empty, and verdict[i] is the i-th candidate's of the one scan it serves.
-  std::vector<std::int32_t> rows;
-  std::vector<std::uint8_t> verdict;
-  // The verdicts of the candidates in order: by position, or by walking alongside `rows` (no
-  // random access; the candidates ascend too).
+  std::vector<std::int32_t> rows;     // ascending: every row a scan of the piece can meet
+  std::vector<std::uint8_t> verdict;  // of rows[i]
+  // The verdicts of ascending rows, read by walking alongside `rows` (no random access).
   struct reader {
     const settled_condition& of;
     std::size_t at = 0;
-    std::uint8_t operator()(std::size_t i, std::int32_t r) {
-      if (of.rows.empty()) return of.verdict[i];
+    std::uint8_t operator()(std::int32_t r) {
       while (at < of.rows.size() && of.rows[at] < r) ++at;
       return at < of.rows.size() && of.rows[at] == r ? of.verdict[at] : evaluate;
     }
@@ -911,7 +907,7 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
     settled_condition::reader verdict{*settled};
     s.unsettled.clear();
     for (std::size_t i = 0; i < n_rows; ++i)
-      if (verdict(i, c.rows[i]) == settled_condition::evaluate) s.unsettled.push_back(c.rows[i]);
+      if (verdict(c.rows[i]) == settled_condition::evaluate) s.unsettled.push_back(c.rows[i]);
     verdict.at = 0;
     const std::size_t held =
         job.where.select(ec, s.unsettled.data(), s.unsettled.size(), s.unsettled.data());
@@ -919,7 +915,7 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
     s.selected_pos.resize(n_rows);
     n_sel = 0;
     for (std::size_t i = 0, j = 0; i < n_rows; ++i) {
-      const std::uint8_t v = verdict(i, c.rows[i]);
+      const std::uint8_t v = verdict(c.rows[i]);
       const bool keep = v == settled_condition::always ||
                         (v == settled_condition::evaluate && j < held && s.unsettled[j] == c.rows[i]);
       if (v == settled_condition::evaluate && keep) ++j;
@@ -1088,9 +1084,10 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
 // Runs one scan: the candidates of `span`, then every job in `job_list` into its partial.
 // Runs one scan: the candidates of `span`, then every job in `job_list` into its partial,
 // outs[k]. With `seen_ends` (an atom of time scanned for longer periods whose jobs read only
-// their last day), the candidates are found once and every job runs once per end, into
-// outs[e * jobs + k]; a condition that settles between the ends is decided once for the rows
-// whose compared dates all lie outside them.
+// their last day), the candidates and their cells are found once and every job runs once per
+// end, into outs[e * jobs + k]. (Settling conditions between the ends, as the children's
+// register does, cost more than it saved here: a case's plan and services mostly fall
+// within the year's ends.)
 void run_scan(const context& ctx, const group& g, const std::vector<side_job>& jobs,
               const std::vector<std::size_t>& job_list, const scan_span& span,
               const std::vector<day_number>& seen_ends, partial* const* outs) {
@@ -1110,33 +1107,11 @@ void run_scan(const context& ctx, const group& g, const std::vector<side_job>& j
       scan_job(ctx, g, jobs[job_list[k]], c, ec, span.end, at_end, s, *outs[k]);
     return;
   }
-  std::vector<settled_condition> settled(job_list.size());
-  std::vector<std::uint8_t> changes(c.rows.size());
-  std::vector<std::int32_t> steady;
-  for (std::size_t k = 0; k < job_list.size() && seen_ends.size() > 1; ++k) {
-    const side_job& job = jobs[job_list[k]];
-    if (!job.has_where || !job.where.settles_between_ends()) continue;
-    job.where.may_change_between(ec, c.rows.data(), c.rows.size(), seen_ends.front(), seen_ends.back(), changes.data());
-    steady.clear();
-    for (std::size_t i = 0; i < c.rows.size(); ++i)
-      if (!changes[i]) steady.push_back(c.rows[i]);
-    ec.period_end = seen_ends.front();
-    const std::size_t held = job.where.select(ec, steady.data(), steady.size(), steady.data());
-    settled_condition& sc = settled[k];
-    sc.verdict.assign(c.rows.size(), settled_condition::evaluate);
-    for (std::size_t i = 0, h = 0; i < c.rows.size(); ++i) {
-      if (changes[i]) continue;
-      const bool holds = h < held && steady[h] == c.rows[i];
-      h += holds ? 1 : 0;
-      sc.verdict[i] = holds ? settled_condition::always : settled_condition::never;
-    }
-  }
   for (std::size_t e = 0; e < seen_ends.size(); ++e) {
     ec.period_end = seen_ends[e];
     c.kept.clear();  // what a condition kept holds for one end
     for (std::size_t k = 0; k < job_list.size(); ++k)
-      scan_job(ctx, g, jobs[job_list[k]], c, ec, span.end, at_end, s, *outs[e * job_list.size() + k],
-               settled[k].verdict.empty() ? nullptr : &settled[k]);
+      scan_job(ctx, g, jobs[job_list[k]], c, ec, span.end, at_end, s, *outs[e * job_list.size() + k]);
   }
 }
 
