@@ -471,13 +471,18 @@ double quantile(double* v, std::size_t n, double p) {
 }
 
 // The number of distinct values among n. Row numbers and unit indexes (whole numbers below
-// 2^31) are marked in a bit set, which is cleared again after; other values are sorted.
-std::size_t count_distinct(double* v, std::size_t n, std::vector<std::uint64_t>& seen) {
+// 2^31; `rows` when the values are known to be such) are marked in a bit set, which is
+// cleared again after; other values are sorted.
+std::size_t count_distinct(double* v, std::size_t n, std::vector<std::uint64_t>& seen, bool rows) {
   bool whole = true;
   double top = 0;
-  for (std::size_t i = 0; i < n && whole; ++i) {
-    whole = v[i] >= 0 && v[i] < 2147483648.0 && v[i] == std::floor(v[i]);
-    top = std::max(top, v[i]);
+  if (rows) {
+    for (std::size_t i = 0; i < n; ++i) top = std::max(top, v[i]);
+  } else {
+    for (std::size_t i = 0; i < n && whole; ++i) {
+      whole = v[i] >= 0 && v[i] < 2147483648.0 && v[i] == std::floor(v[i]);
+      top = std::max(top, v[i]);
+    }
   }
   if (!whole || top > 64.0 * static_cast<double>(n) + 1048576.0) {
     std::sort(v, v + n);
@@ -1476,6 +1481,7 @@ void finish_one_sum(const context& ctx, side_job& job, std::size_t period_index,
   }
   auto& out = job.out[period_index];
   out.clear();
+  out.reserve(static_cast<std::size_t>(std::count(seen.begin(), seen.end(), std::uint8_t{1})));
   for (std::size_t idx = 0; idx < total; ++idx) {
     if (!seen[idx]) continue;
     // Back to the job's code space: slot-major, cells ascending, so `out` stays sorted.
@@ -1530,29 +1536,30 @@ void finish_job(const context& ctx, side_job& job, std::size_t period_index, par
     const auto& pairs = p.terms[k].pairs;
     auto& start = bucket_start[k];
     start.assign(total + 1, 0);
-    for (const auto& [key, x] : pairs) {
+    // Each value goes to the bucket of every slot of its unit: the buckets are worked out
+    // once (two divisions per value), counted, then filled.
+    std::vector<std::uint32_t> dest;
+    std::vector<std::uint32_t> from;
+    dest.reserve(pairs.size() * 3);
+    from.reserve(pairs.size() * 3);
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+      const std::int64_t key = pairs[i].first;
       const std::size_t u = static_cast<std::size_t>(key / cells);
       const std::int64_t c = key % cells;
       for (std::int32_t s = ctx.slot_offsets[u]; s < ctx.slot_offsets[u + 1]; ++s) {
-        const std::size_t to = static_cast<std::size_t>(
+        const auto to = static_cast<std::uint32_t>(
             static_cast<std::int64_t>(ctx.slot_list[static_cast<std::size_t>(s)]) * cells + c);
         ++start[to + 1];
         touched[to] = 1;
+        dest.push_back(to);
+        from.push_back(static_cast<std::uint32_t>(i));
       }
     }
     for (std::size_t i = 0; i < total; ++i) start[i + 1] += start[i];
     std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
     auto& values = bucket_values[k];
     values.resize(start[total]);
-    for (const auto& [key, x] : pairs) {
-      const std::size_t u = static_cast<std::size_t>(key / cells);
-      const std::int64_t c = key % cells;
-      for (std::int32_t s = ctx.slot_offsets[u]; s < ctx.slot_offsets[u + 1]; ++s) {
-        const std::size_t to = static_cast<std::size_t>(
-            static_cast<std::int64_t>(ctx.slot_list[static_cast<std::size_t>(s)]) * cells + c);
-        values[fill[to]++] = x;
-      }
-    }
+    for (std::size_t q = 0; q < dest.size(); ++q) values[fill[dest[q]]++] = pairs[from[q]].second;
     std::vector<std::pair<std::int64_t, double>>().swap(p.terms[k].pairs);
   }
 
@@ -1565,6 +1572,8 @@ void finish_job(const context& ctx, side_job& job, std::size_t period_index, par
     double* tv = term_value.data() + k * total;
     std::uint8_t* tvalid = term_valid.data() + k * total;
     if (needs_pairs(a.kind)) {
+      // Row identifiers and unit indexes: whole numbers from 0 below 2^31.
+      const bool rows = a.kind == aggregate_kind::units_reached || terms[k].argument.type() == value_type::row;
       const auto& start = bucket_start[k];
       auto& values = bucket_values[k];
       for (std::size_t idx = 0; idx < total; ++idx) {
@@ -1572,7 +1581,7 @@ void finish_job(const context& ctx, side_job& job, std::size_t period_index, par
         if (i == j) continue;
         double* v = values.data();
         if (a.kind == aggregate_kind::count_distinct || a.kind == aggregate_kind::units_reached) {
-          tv[idx] = static_cast<double>(count_distinct(v + i, j - i, seen));
+          tv[idx] = static_cast<double>(count_distinct(v + i, j - i, seen, rows));
         } else {
           const double pct = a.kind == aggregate_kind::median ? 0.5 : terms[k].percentile;
           tv[idx] = quantile(v + i, j - i, pct);
@@ -1616,6 +1625,7 @@ void finish_job(const context& ctx, side_job& job, std::size_t period_index, par
   }
   auto& out = job.out[period_index];
   out.clear();
+  out.reserve(static_cast<std::size_t>(std::count(touched.begin(), touched.end(), std::uint8_t{1})));
   std::vector<double> values(terms.size());
   std::vector<std::uint8_t> valids(terms.size());
   for (std::size_t idx = 0; idx < total; ++idx) {
