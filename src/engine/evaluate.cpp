@@ -803,6 +803,38 @@ void eval_text_equal(const bnode& n, state& st, const std::int32_t* rows, std::s
   }
 }
 
+// Calls visit(r) for every row r of `relation` that belongs to `row` (a child's cases or
+// episodes, a case's services, the services of a child's cases, an agency's activities),
+// leaving out the cases `visible` rejects and their services, until visit returns true;
+// returns whether it did.
+template <class Visible, class Visit>
+bool visit_related(const relations& rel, relation_kind relation, std::int32_t row,
+                   const Visible& visible, const Visit& visit) {
+  const auto each = [](const std::vector<std::int32_t>& offsets, const std::vector<std::int32_t>& ids,
+                       std::int32_t r, const auto& f) {
+    if (r < 0 || static_cast<std::size_t>(r) + 1 >= offsets.size()) return false;
+    for (std::int32_t k = offsets[static_cast<std::size_t>(r)]; k < offsets[static_cast<std::size_t>(r) + 1]; ++k)
+      if (f(ids[static_cast<std::size_t>(k)])) return true;
+    return false;
+  };
+  switch (relation) {
+    case relation_kind::case_services:
+      return visible(row) && each(rel.services_of_case_offsets, rel.services_of_case, row, visit);
+    case relation_kind::child_cases:
+      return each(rel.cases_of_child_offsets, rel.cases_of_child, row,
+                  [&](std::int32_t c) { return visible(c) && visit(c); });
+    case relation_kind::child_services:
+      return each(rel.cases_of_child_offsets, rel.cases_of_child, row, [&](std::int32_t c) {
+        return visible(c) && each(rel.services_of_case_offsets, rel.services_of_case, c, visit);
+      });
+    case relation_kind::child_episodes:
+      return each(rel.episodes_of_child_offsets, rel.episodes_of_child, row, visit);
+    case relation_kind::agency_activities:
+      return each(rel.activities_of_agency_offsets, rel.activities_of_agency, row, visit);
+  }
+  return false;
+}
+
 void eval_exists(const bnode& n, state& st, const std::int32_t* rows, std::size_t count) {
   slot_data& o = st.out(n);
   const relations& rel = *st.ctx.rel;
@@ -813,61 +845,15 @@ void eval_exists(const bnode& n, state& st, const std::int32_t* rows, std::size_
     return !honour || static_cast<std::size_t>(c) >= consent.size() ||
            consent[static_cast<std::size_t>(c)] != 0;
   };
-  auto range = [](const std::vector<std::int32_t>& offsets, std::int32_t r, std::int32_t& b,
-                  std::int32_t& e) {
-    if (r < 0 || static_cast<std::size_t>(r) + 1 >= offsets.size()) {
-      b = e = 0;
-      return;
-    }
-    b = offsets[static_cast<std::size_t>(r)];
-    e = offsets[static_cast<std::size_t>(r) + 1];
-  };
   o.related.clear();
   o.owner.clear();
-  auto add = [&](std::size_t i, std::int32_t row) {
-    o.related.push_back(row);
-    o.owner.push_back(static_cast<std::int32_t>(i));
-  };
   for (std::size_t i = 0; i < count; ++i) {
     set(o, i, true, 0);
-    const std::int32_t r = rows[i];
-    std::int32_t b = 0, e = 0;
-    switch (n.relation) {
-      case relation_kind::case_services:
-        if (!visible(r)) break;
-        range(rel.services_of_case_offsets, r, b, e);
-        for (std::int32_t k = b; k < e; ++k)
-          add(i, rel.services_of_case[static_cast<std::size_t>(k)]);
-        break;
-      case relation_kind::child_cases:
-        range(rel.cases_of_child_offsets, r, b, e);
-        for (std::int32_t k = b; k < e; ++k) {
-          const std::int32_t c = rel.cases_of_child[static_cast<std::size_t>(k)];
-          if (visible(c)) add(i, c);
-        }
-        break;
-      case relation_kind::child_services:
-        range(rel.cases_of_child_offsets, r, b, e);
-        for (std::int32_t k = b; k < e; ++k) {
-          const std::int32_t c = rel.cases_of_child[static_cast<std::size_t>(k)];
-          if (!visible(c)) continue;
-          std::int32_t sb = 0, se = 0;
-          range(rel.services_of_case_offsets, c, sb, se);
-          for (std::int32_t q = sb; q < se; ++q)
-            add(i, rel.services_of_case[static_cast<std::size_t>(q)]);
-        }
-        break;
-      case relation_kind::child_episodes:
-        range(rel.episodes_of_child_offsets, r, b, e);
-        for (std::int32_t k = b; k < e; ++k)
-          add(i, rel.episodes_of_child[static_cast<std::size_t>(k)]);
-        break;
-      case relation_kind::agency_activities:
-        range(rel.activities_of_agency_offsets, r, b, e);
-        for (std::int32_t k = b; k < e; ++k)
-          add(i, rel.activities_of_agency[static_cast<std::size_t>(k)]);
-        break;
-    }
+    visit_related(rel, n.relation, rows[i], visible, [&](std::int32_t related) {
+      o.related.push_back(related);
+      o.owner.push_back(static_cast<std::int32_t>(i));
+      return false;
+    });
   }
   if (n.args.empty()) {
     for (std::int32_t i : o.owner) o.value[static_cast<std::size_t>(i)] = 1;
@@ -1403,50 +1389,14 @@ void row_expression::may_change_between(const eval_context& ctx, const std::int3
       return r >= 0 && static_cast<std::size_t>(r) < col.size && days[r] != no_day &&
              days[r] >= first && days[r] <= last;
     };
-    const auto span = [](const std::vector<std::int32_t>& offsets, std::int32_t r,
-                         std::int32_t& b, std::int32_t& e) {
-      b = e = 0;
-      if (r >= 0 && static_cast<std::size_t>(r) + 1 < offsets.size()) {
-        b = offsets[static_cast<std::size_t>(r)];
-        e = offsets[static_cast<std::size_t>(r) + 1];
-      }
-    };
+    // Every related row counts, visible or not: a superset of the rows exists() looks at.
+    const auto all = [](std::int32_t) { return true; };
     for (std::size_t i = 0; i < n; ++i) {
       if (out[i]) continue;
       const std::int32_t r = rows[i];
-      std::int32_t b = 0, e = 0;
-      bool changes = false;
-      switch (cmp.relation) {
-        case -1:
-          changes = inside(r);
-          break;
-        case static_cast<int>(detail::relation_kind::child_episodes):
-          span(rel.episodes_of_child_offsets, r, b, e);
-          for (std::int32_t k = b; k < e && !changes; ++k) changes = inside(rel.episodes_of_child[static_cast<std::size_t>(k)]);
-          break;
-        case static_cast<int>(detail::relation_kind::child_cases):
-          span(rel.cases_of_child_offsets, r, b, e);
-          for (std::int32_t k = b; k < e && !changes; ++k) changes = inside(rel.cases_of_child[static_cast<std::size_t>(k)]);
-          break;
-        case static_cast<int>(detail::relation_kind::case_services):
-          span(rel.services_of_case_offsets, r, b, e);
-          for (std::int32_t k = b; k < e && !changes; ++k) changes = inside(rel.services_of_case[static_cast<std::size_t>(k)]);
-          break;
-        case static_cast<int>(detail::relation_kind::child_services):
-          span(rel.cases_of_child_offsets, r, b, e);
-          for (std::int32_t k = b; k < e && !changes; ++k) {
-            std::int32_t sb = 0, se = 0;
-            span(rel.services_of_case_offsets, rel.cases_of_child[static_cast<std::size_t>(k)], sb, se);
-            for (std::int32_t q = sb; q < se && !changes; ++q) changes = inside(rel.services_of_case[static_cast<std::size_t>(q)]);
-          }
-          break;
-        case static_cast<int>(detail::relation_kind::agency_activities):
-          span(rel.activities_of_agency_offsets, r, b, e);
-          for (std::int32_t k = b; k < e && !changes; ++k) changes = inside(rel.activities_of_agency[static_cast<std::size_t>(k)]);
-          break;
-        default:
-          changes = true;
-      }
+      const bool changes =
+          cmp.relation < 0 ? inside(r)
+                           : detail::visit_related(rel, static_cast<detail::relation_kind>(cmp.relation), r, all, inside);
       out[i] = changes ? 1 : 0;
     }
   }
