@@ -182,9 +182,9 @@ struct side_job {
   // Neither the condition nor an aggregate's argument reads the period: rows count the same
   // in every period that holds their date, so an event job can be scanned by atoms of time.
   bool period_free = true;
-  // Neither the condition nor an aggregate's argument reads the period's first day or length:
-  // an event job is then scanned by atoms of time, each once per last day of a period that
-  // holds it.
+  // The condition or an aggregate's argument reads the period's first day or length. When
+  // neither does, an event job is scanned by atoms of time, each once per last day of a
+  // period that holds it.
   bool reads_period_start = false;
   // Another job of its group has a condition that starts with this one's (an equal one, or
   // this one && more): the rows this condition keeps are kept for it (scan_rows::kept).
