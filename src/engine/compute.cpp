@@ -644,7 +644,9 @@ void find_candidates(const context& ctx, const group& g, const scan_span& span,
       std::size_t k = 0;
       for (std::size_t i = from; i < to; ++i) {
         rows[k] = static_cast<std::int32_t>(i);
-        k += static_cast<std::size_t>((first[i] <= end) & ((last[i] == no_day) | (last[i] > end)));
+        // Integers, so that & and | combine the tests without branching (and without a warning).
+        const int started = first[i] <= end, open = last[i] == no_day, later = last[i] > end;
+        k += static_cast<std::size_t>(started & (open | later));
       }
       rows.resize(k);
     };
