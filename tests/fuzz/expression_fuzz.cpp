@@ -208,6 +208,32 @@ void check_row(const row_expression& e, table_id t, std::string_view input) {
     std::vector<std::int32_t> in_place = rows;
     in_place.resize(e.select(ctx, in_place.data(), in_place.size(), in_place.data()));
     check(in_place == expected, "select() in place differs", input);
+    if (e.never_null())
+      for (std::size_t i = 0; i < rows.size(); ++i) check(values.valid[i] == 1, "a null from never_null()", input);
+    // A condition starts with itself, and nothing is left of it after itself.
+    check(e.starts_with(e), "an expression that does not start with itself", input);
+    std::vector<std::int32_t> after(kept.size());
+    after.resize(e.select_after(e, ctx, kept.data(), kept.size(), after.data()));
+    check(after == kept, "select_after() itself drops rows", input);
+    // A row whose value may_change_between() says settles has one value at every end of the span.
+    const day_number ends[] = {day(2024, 3, 31), day(2024, 6, 30), day(2024, 12, 31)};
+    std::vector<std::uint8_t> moves(rows.size());
+    e.may_change_between(ctx, rows.data(), rows.size(), ends[0], ends[2], moves.data());
+    if (!e.settles_between_ends())
+      for (std::uint8_t m : moves) check(m == 1, "an unsettling expression that settles a row", input);
+    // `values` were evaluated at the first of the ends.
+    value_batch at_end;
+    for (const day_number end : {ends[1], ends[2]}) {
+      eval_context later = ctx;
+      later.period_end = end;
+      e.evaluate(later, rows.data(), rows.size(), at_end);
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (moves[i]) continue;
+        check(at_end.valid[i] == values.valid[i] &&
+                  (!values.valid[i] || at_end.value[i] == values.value[i]),
+              "a settled row whose value changes between the ends", input);
+      }
+    }
   }
 }
 
