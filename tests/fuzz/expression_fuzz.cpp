@@ -6,7 +6,9 @@
 //  - a text that parses has a canonical form that parses back to the same canonical form;
 //  - a row expression evaluates over a small dataset (rows in a shuffled, repeated order,
 //    across several batches), and select() keeps exactly the rows evaluate() finds true, in
-//    order, with and without consent honoured;
+//    order, with and without consent honoured; a never_null() expression is never null; an
+//    expression starts_with() itself and select_after() itself keeps every row; a row that
+//    may_change_between() settles over three period ends has the same value at all three;
 //  - a side expression's aggregates evaluate, and combine() gives a finite value or none,
 //    the same twice.
 #include <cmath>
