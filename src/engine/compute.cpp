@@ -117,8 +117,15 @@ struct register_on_day {
       : end(e), youngest(at_end.at_least[static_cast<std::size_t>(min_age)]),
         oldest(at_end.at_least[static_cast<std::size_t>(std::min(max_age + 1, max_tracked_age + 1))]) {}
   bool holds(day_number registered, day_number exit, day_number birth) const noexcept {
-    return (registered <= end) & ((exit == no_day) | (exit > end)) & (birth <= youngest) &
-           (birth > oldest);
+    return entered(registered, birth) & !gone(exit, birth);
+  }
+  // The two halves of holds(), each of which, once true, stays true at every later day:
+  // registered and old enough by this day; left or grown too old by it.
+  bool entered(day_number registered, day_number birth) const noexcept {
+    return (registered <= end) & (birth <= youngest);
+  }
+  bool gone(day_number exit, day_number birth) const noexcept {
+    return !(((exit == no_day) | (exit > end)) & (birth > oldest));
   }
   // Whether a child is on the register within the ages on no day from `first`'s to this
   // one (a later day): registered after this day, gone by the first, too young still on
@@ -1088,7 +1095,6 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
   }
 }
 
-// Runs one scan: the candidates of `span`, then every job in `job_list` into its partial.
 // Runs one scan: the candidates of `span`, then every job in `job_list` into its partial,
 // outs[k]. With `seen_ends` (an atom of time scanned for longer periods whose jobs read only
 // their last day), the candidates and their cells are found once and every job runs once per
@@ -1279,14 +1285,8 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
           }
           return lo;
         };
-        const std::size_t in = first_end(0, m, [&](std::size_t j) {
-          const register_on_day& o = on[at[j].first];
-          return registered <= o.end && birth <= o.youngest;
-        });
-        const std::size_t out = first_end(in, m, [&](std::size_t j) {
-          const register_on_day& o = on[at[j].first];
-          return !((exit == no_day || exit > o.end) && birth > o.oldest);
-        });
+        const std::size_t in = first_end(0, m, [&](std::size_t j) { return on[at[j].first].entered(registered, birth); });
+        const std::size_t out = first_end(in, m, [&](std::size_t j) { return on[at[j].first].gone(exit, birth); });
         std::size_t previous = SIZE_MAX;
         for (std::size_t j = in; j < out;) {
           const std::int64_t band = band_stride ? bands[j].of(birth, band_missing) : 0;
@@ -1889,11 +1889,7 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
         if (t.argument.depends_on_period()) j.period_free = false;
         if (t.argument.depends_on_period_start()) j.reads_period_start = true;
       }
-    j.end_only = j.placing != placing_kind::event &&
-                 j.where_text.find("analytics_period_start") == std::string::npos &&
-                 j.value_text.find("analytics_period_start") == std::string::npos &&
-                 j.where_text.find("[days]") == std::string::npos &&
-                 j.value_text.find("[days]") == std::string::npos;
+    j.end_only = j.placing != placing_kind::event && !j.reads_period_start;
     j.out.resize(request.periods.size());
     jobs.push_back(std::move(j));
     job_by_key.emplace(key, jobs.size() - 1);
@@ -2181,9 +2177,8 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
         return;
       }
       std::vector<partial*> outs;
-      for (std::size_t k = 0; k < s.jobs.size(); ++k) outs.push_back(&partials[s.first_partial + k]);
-      for (std::size_t k = s.jobs.size(); k < s.jobs.size() * s.seen_ends.size(); ++k)
-        outs.push_back(&partials[s.first_partial + k]);
+      const std::size_t ends = std::max<std::size_t>(1, s.seen_ends.size());
+      for (std::size_t k = 0; k < s.jobs.size() * ends; ++k) outs.push_back(&partials[s.first_partial + k]);
       run_scan(ctx, groups[s.group], jobs, s.jobs, s.span, s.seen_ends, outs.data());
     });
     // A partial read by one finish is finished in place; one shared by several (an atom of
