@@ -117,7 +117,7 @@ struct register_on_day {
       : end(e), youngest(at_end.at_least[static_cast<std::size_t>(min_age)]),
         oldest(at_end.at_least[static_cast<std::size_t>(std::min(max_age + 1, max_tracked_age + 1))]) {}
   bool holds(day_number registered, day_number exit, day_number birth) const noexcept {
-    return entered(registered, birth) & !gone(exit, birth);
+    return (static_cast<int>(entered(registered, birth)) & static_cast<int>(!gone(exit, birth))) != 0;
   }
   // The two halves of holds(), each of which, once true, stays true at every later day:
   // registered and old enough by this day; left or grown too old by it.
