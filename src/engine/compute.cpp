@@ -880,17 +880,14 @@ constexpr std::int64_t dense_cells = 4096;  // code spaces up to this size are u
 // each (run_children_stock).
 struct settled_condition {
   static constexpr std::uint8_t never = 0, always = 1, evaluate = 2;
-  std::vector<std::int32_t> rows;     // ascending: every row a scan of the piece can meet
-  std::vector<std::uint8_t> verdict;  // of rows[i]
-  // The verdicts of ascending rows, read by walking alongside `rows` (no random access).
-  struct reader {
-    const settled_condition& of;
-    std::size_t at = 0;
-    std::uint8_t operator()(std::int32_t r) {
-      while (at < of.rows.size() && of.rows[at] < r) ++at;
-      return at < of.rows.size() && of.rows[at] == r ? of.verdict[at] : evaluate;
-    }
-  };
+  // The verdict of row first_row + i, for every row of the piece: a direct lookup, as rows
+  // come ascending but sparse (walking a list of settled rows alongside them mispredicted a
+  // branch per row and cost more than the evaluations it saved).
+  std::int32_t first_row = 0;
+  std::vector<std::uint8_t> verdict;
+  std::uint8_t of(std::int32_t row) const noexcept {
+    return verdict[static_cast<std::size_t>(row - first_row)];
+  }
 };
 
 // Evaluates one job over the candidate rows of a scan into `out`; `settled`, when given,
@@ -918,24 +915,25 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
     pos = s.selected_pos.data();
   } else if (job.has_where && settled) {
     // Rows settled for every end are kept or dropped as they are; the others are evaluated.
-    settled_condition::reader verdict{*settled};
-    s.unsettled.clear();
-    for (std::size_t i = 0; i < n_rows; ++i)
-      if (verdict(c.rows[i]) == settled_condition::evaluate) s.unsettled.push_back(c.rows[i]);
-    verdict.at = 0;
-    const std::size_t held =
-        job.where.select(ec, s.unsettled.data(), s.unsettled.size(), s.unsettled.data());
-    s.selected.resize(n_rows);
-    s.selected_pos.resize(n_rows);
+    // Branch-free: whether a row is kept is as good as random.
+    s.unsettled.resize(n_rows + 1);
+    std::size_t open = 0;
+    for (std::size_t i = 0; i < n_rows; ++i) {
+      s.unsettled[open] = c.rows[i];
+      open += settled->of(c.rows[i]) == settled_condition::evaluate;
+    }
+    const std::size_t held = job.where.select(ec, s.unsettled.data(), open, s.unsettled.data());
+    s.unsettled[held] = -1;  // no row: the walk below never reads past the rows held
+    s.selected.resize(n_rows + 1);
+    s.selected_pos.resize(n_rows + 1);
     n_sel = 0;
     for (std::size_t i = 0, j = 0; i < n_rows; ++i) {
-      const std::uint8_t v = verdict(c.rows[i]);
-      const bool keep = v == settled_condition::always ||
-                        (v == settled_condition::evaluate && j < held && s.unsettled[j] == c.rows[i]);
-      if (v == settled_condition::evaluate && keep) ++j;
-      if (!keep) continue;
+      const std::uint8_t v = settled->of(c.rows[i]);
+      const bool held_now = v == settled_condition::evaluate && s.unsettled[j] == c.rows[i];
+      j += held_now;
       s.selected[n_sel] = c.rows[i];
-      s.selected_pos[n_sel++] = static_cast<std::int32_t>(i);
+      s.selected_pos[n_sel] = static_cast<std::int32_t>(i);
+      n_sel += (v == settled_condition::always) | held_now;
     }
     sel = s.selected.data();
     pos = s.selected_pos.data();
@@ -1388,7 +1386,7 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
         auto [it, fresh] = span_of.emplace(j, std::make_pair(e.end, e.end));
         if (!fresh) it->second = {std::min(it->second.first, e.end), std::max(it->second.second, e.end)};
       }
-    std::vector<std::int32_t> domain;
+    std::vector<std::int32_t> domain;  // the rows a scan of the piece can meet
     if (narrow) {
       domain = pool;
     } else {
@@ -1400,8 +1398,8 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
     for (const auto& [j, span] : span_of) {
       if (span.first == span.second) continue;  // one end: nothing to settle
       settled_condition& sc = settled[j];
-      sc.rows = domain;
-      sc.verdict.assign(domain.size(), settled_condition::evaluate);
+      sc.first_row = static_cast<std::int32_t>(from);
+      sc.verdict.assign(to - from, settled_condition::evaluate);
       jobs[j].where.may_change_between(ec, domain.data(), domain.size(), span.first, span.second, changes.data());
       steady.clear();
       for (std::size_t q = 0; q < domain.size(); ++q)
@@ -1413,7 +1411,7 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
         if (changes[q]) continue;
         const bool holds = h < held && steady[h] == domain[q];
         h += holds ? 1 : 0;
-        sc.verdict[q] = holds ? settled_condition::always : settled_condition::never;
+        sc.verdict[static_cast<std::size_t>(domain[q]) - from] = holds ? settled_condition::always : settled_condition::never;
       }
     }
   }
