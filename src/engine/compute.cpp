@@ -467,14 +467,36 @@ bool needs_pairs(aggregate_kind k) {
 // The quantile p of n values (reordered): linear interpolation between closest ranks
 // (PostgreSQL percentile_cont); p = 0.5 is the median, the mean of the two middle values for
 // an even count. The two order statistics are found in linear time, without a full sort.
-double quantile(double* v, std::size_t n, double p) {
+// With `sorted`, the values are already in ascending order and are read in place.
+double quantile(double* v, std::size_t n, double p, bool sorted = false) {
   const double pos = p * static_cast<double>(n - 1);
   const std::size_t lo = static_cast<std::size_t>(std::floor(pos));
-  std::nth_element(v, v + lo, v + n);
+  if (!sorted) std::nth_element(v, v + lo, v + n);
   const double frac = pos - static_cast<double>(lo);
   if (frac == 0 || lo + 1 >= n) return v[lo];
-  const double next = *std::min_element(v + lo + 1, v + n);
+  const double next = sorted ? v[lo + 1] : *std::min_element(v + lo + 1, v + n);
   return v[lo] + (next - v[lo]) * frac;
+}
+
+// Puts (key, value) pairs in ascending order of value by a counting sort when the values are
+// whole numbers over a range not much wider than their count (durations in days are);
+// returns false, leaving them as they are, otherwise.
+bool sort_by_whole_value(std::vector<std::pair<std::int64_t, double>>& pairs) {
+  if (pairs.empty()) return true;
+  double low = pairs[0].second, high = low;
+  for (const auto& [key, x] : pairs) {
+    if (x != std::floor(x)) return false;  // also false for NaN
+    low = std::min(low, x);
+    high = std::max(high, x);
+  }
+  if (high - low > 4.0 * static_cast<double>(pairs.size()) + 65536.0) return false;
+  std::vector<std::uint32_t> start(static_cast<std::size_t>(high - low) + 2, 0);
+  for (const auto& pr : pairs) ++start[static_cast<std::size_t>(pr.second - low) + 1];
+  for (std::size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+  std::vector<std::pair<std::int64_t, double>> sorted(pairs.size());
+  for (const auto& pr : pairs) sorted[start[static_cast<std::size_t>(pr.second - low)]++] = pr;
+  pairs.swap(sorted);
+  return true;
 }
 
 // The number of distinct values among n. Row numbers and unit indexes (whole numbers below
@@ -1529,10 +1551,15 @@ void finish_job(const context& ctx, side_job& job, std::size_t period_index, par
   }
   // Values kept per cell (distinct counts, medians, percentiles), rolled up into one bucket
   // per (slot, cell): a counting sort by the bucket, then each bucket sorted on its own.
+  // Quantiles of whole numbers are bucketed in ascending order of value, so that each bucket
+  // comes sorted and its order statistics are read, not selected.
   std::vector<std::vector<std::uint32_t>> bucket_start(terms.size());
   std::vector<std::vector<double>> bucket_values(terms.size());
+  std::vector<std::uint8_t> bucket_sorted(terms.size(), 0);
   for (std::size_t k = 0; k < terms.size(); ++k) {
     if (!needs_pairs(acc[k].kind)) continue;
+    if (acc[k].kind == aggregate_kind::median || acc[k].kind == aggregate_kind::percentile)
+      bucket_sorted[k] = sort_by_whole_value(p.terms[k].pairs);
     const auto& pairs = p.terms[k].pairs;
     auto& start = bucket_start[k];
     start.assign(total + 1, 0);
@@ -1584,7 +1611,7 @@ void finish_job(const context& ctx, side_job& job, std::size_t period_index, par
           tv[idx] = static_cast<double>(count_distinct(v + i, j - i, seen, rows));
         } else {
           const double pct = a.kind == aggregate_kind::median ? 0.5 : terms[k].percentile;
-          tv[idx] = quantile(v + i, j - i, pct);
+          tv[idx] = quantile(v + i, j - i, pct, bucket_sorted[k] != 0);
         }
         tvalid[idx] = 1;
       }
