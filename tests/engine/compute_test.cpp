@@ -194,6 +194,12 @@ indicators:
   - code: P75_QUANTITY
     name: {en: "75th percentile of quantity", vi: "Phân vị 75 của số lượng"}
     numerator: {from: activities, place: start_date, value: "percentileCont(0.75, quantity / 4)"}
+  - code: P75_WHOLE_QUANTITY
+    name: {en: "75th percentile of whole quantities", vi: "Phân vị 75 của số lượng nguyên"}
+    numerator: {from: activities, place: start_date, value: "percentileCont(0.75, quantity)"}
+  - code: MEDIAN_PARTICIPANTS
+    name: {en: "Median participants", vi: "Trung vị số người tham gia"}
+    numerator: {from: activities, place: start_date, value: "median(participants)"}
 )yaml", "test");
   const auto c = cells(sg::engine::compute(d, cat, request("2024Q1", {1, 3})));
   EXPECT_EQ(c.at("DISTINCT_QUANTITIES/2024Q1/22/"), "3||3||");      // 0.5, 0.25, 0.5, 1.75
@@ -203,6 +209,12 @@ indicators:
   // 0.25, 0.5, 0.5, 1.75: rank 2.25 -> 0.5 + (1.75 - 0.5) * 0.25.
   EXPECT_EQ(c.at("P75_QUANTITY/2024Q1/22/"), "0.8125||0.8125||");
   EXPECT_EQ(c.at("P75_QUANTITY/2024Q1/19302/"), "1.4375||1.4375||");
+  // Whole numbers over a narrow range are put in order by counting (1, 2, 2, 7: rank 2.25 ->
+  // 2 + (7 - 2) * 0.25); over a wide one (7, 10, 10, 3e9) they are selected as fractions are.
+  EXPECT_EQ(c.at("P75_WHOLE_QUANTITY/2024Q1/22/"), "3.25||3.25||");
+  EXPECT_EQ(c.at("P75_WHOLE_QUANTITY/2024Q1/19301/"), "1.75||1.75||");  // 1, 2
+  EXPECT_EQ(c.at("MEDIAN_PARTICIPANTS/2024Q1/22/"), "10||10||");
+  EXPECT_EQ(c.at("MEDIAN_PARTICIPANTS/2024Q1/19302/"), "1500000003.5||1500000003.5||");
 }
 
 TEST(ComputeKnownAnswers, ChildrenFollowedThroughSeveralEndsByAgeBand) {
