@@ -499,38 +499,31 @@ bool sort_by_whole_value(std::vector<std::pair<std::int64_t, double>>& pairs) {
   return true;
 }
 
-// The number of distinct values among n. Row numbers and unit indexes (whole numbers below
-// 2^31; `rows` when the values are known to be such) are marked in a bit set, which is
-// cleared again after; other values are sorted.
-std::size_t count_distinct(double* v, std::size_t n, std::vector<std::uint64_t>& seen, bool rows) {
-  bool whole = true;
-  double top = 0;
-  if (rows) {
-    for (std::size_t i = 0; i < n; ++i) top = std::max(top, v[i]);
-  } else {
-    for (std::size_t i = 0; i < n && whole; ++i) {
-      whole = v[i] >= 0 && v[i] < 2147483648.0 && v[i] == std::floor(v[i]);
-      top = std::max(top, v[i]);
-    }
+// Puts (key, value) pairs in ascending order of value, equal values together (in any order):
+// row numbers and unit indexes (`rows`: whole numbers from 0 below 2^31) by a radix sort of
+// 11 bits a pass, other whole numbers over a narrow range by counting, the rest by comparing
+// (NaN, which equals nothing, last).
+void sort_by_value(std::vector<std::pair<std::int64_t, double>>& pairs, bool rows) {
+  if (!rows) {
+    if (sort_by_whole_value(pairs)) return;
+    std::sort(pairs.begin(), pairs.end(), [](const auto& a, const auto& b) {
+      return a.second < b.second || (!std::isnan(a.second) && std::isnan(b.second));
+    });
+    return;
   }
-  if (!whole || top > 64.0 * static_cast<double>(n) + 1048576.0) {
-    std::sort(v, v + n);
-    std::size_t distinct = 0;
-    for (std::size_t q = 0; q < n; ++q)
-      if (q == 0 || v[q] != v[q - 1]) ++distinct;
-    return distinct;
+  std::uint32_t top = 0;
+  for (const auto& pr : pairs) top = std::max(top, static_cast<std::uint32_t>(pr.second));
+  std::vector<std::pair<std::int64_t, double>> other(pairs.size());
+  std::vector<std::uint32_t> start;
+  constexpr unsigned bits = 11;
+  constexpr std::uint32_t mask = (1U << bits) - 1;
+  for (unsigned shift = 0; shift < 32 && (shift == 0 || top >> shift != 0); shift += bits) {
+    start.assign(mask + 2, 0);
+    for (const auto& pr : pairs) ++start[(static_cast<std::uint32_t>(pr.second) >> shift & mask) + 1];
+    for (std::size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+    for (const auto& pr : pairs) other[start[static_cast<std::uint32_t>(pr.second) >> shift & mask]++] = pr;
+    pairs.swap(other);
   }
-  const auto words = static_cast<std::size_t>(top) / 64 + 1;
-  if (seen.size() < words) seen.resize(words, 0);
-  std::size_t distinct = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto x = static_cast<std::size_t>(v[i]);
-    const std::uint64_t bit = std::uint64_t{1} << (x % 64);
-    distinct += (seen[x / 64] & bit) == 0;
-    seen[x / 64] |= bit;
-  }
-  for (std::size_t i = 0; i < n; ++i) seen[static_cast<std::size_t>(v[i]) / 64] = 0;
-  return distinct;
 }
 
 void size_accumulator(accumulator& a, aggregate_kind kind, std::size_t n) {
@@ -1549,17 +1542,15 @@ void finish_job(const context& ctx, side_job& job, std::size_t period_index, par
       }
     }
   }
-  // Values kept per cell (distinct counts, medians, percentiles), rolled up into one bucket
-  // per (slot, cell): a counting sort by the bucket, then each bucket sorted on its own.
-  // Quantiles of whole numbers are bucketed in ascending order of value, so that each bucket
-  // comes sorted and its order statistics are read, not selected.
+  // Values kept for medians and percentiles, rolled up into one bucket per (slot, cell): a
+  // counting sort by the bucket. Whole numbers are bucketed in ascending order of value, so
+  // that each bucket comes sorted and its order statistics are read, not selected.
   std::vector<std::vector<std::uint32_t>> bucket_start(terms.size());
   std::vector<std::vector<double>> bucket_values(terms.size());
   std::vector<std::uint8_t> bucket_sorted(terms.size(), 0);
   for (std::size_t k = 0; k < terms.size(); ++k) {
-    if (!needs_pairs(acc[k].kind)) continue;
-    if (acc[k].kind == aggregate_kind::median || acc[k].kind == aggregate_kind::percentile)
-      bucket_sorted[k] = sort_by_whole_value(p.terms[k].pairs);
+    if (acc[k].kind != aggregate_kind::median && acc[k].kind != aggregate_kind::percentile) continue;
+    bucket_sorted[k] = sort_by_whole_value(p.terms[k].pairs);
     const auto& pairs = p.terms[k].pairs;
     auto& start = bucket_start[k];
     start.assign(total + 1, 0);
@@ -1590,7 +1581,6 @@ void finish_job(const context& ctx, side_job& job, std::size_t period_index, par
     std::vector<std::pair<std::int64_t, double>>().swap(p.terms[k].pairs);
   }
 
-  std::vector<std::uint64_t> seen;  // count_distinct's marks, all clear between buckets
   // Finish the aggregates and combine them per cell.
   std::vector<double> term_value(terms.size() * total, 0.0);
   std::vector<std::uint8_t> term_valid(terms.size() * total, 0);
@@ -1598,26 +1588,40 @@ void finish_job(const context& ctx, side_job& job, std::size_t period_index, par
     accumulator& a = acc[k];
     double* tv = term_value.data() + k * total;
     std::uint8_t* tvalid = term_valid.data() + k * total;
-    if (needs_pairs(a.kind)) {
+    if (a.kind == aggregate_kind::count_distinct || a.kind == aggregate_kind::units_reached) {
+      // Distinct values: with the values in order, each value's (slot, cell)s are counted
+      // once, as the last value counted there tells (no buckets, no sets).
+      auto& pairs = p.terms[k].pairs;
       // Row identifiers and unit indexes: whole numbers from 0 below 2^31.
-      const bool rows = a.kind == aggregate_kind::units_reached || terms[k].argument.type() == value_type::row;
+      sort_by_value(pairs, a.kind == aggregate_kind::units_reached || terms[k].argument.type() == value_type::row);
+      std::vector<std::uint32_t> last(total, UINT32_MAX);
+      std::uint32_t value_number = 0;
+      for (std::size_t i = 0; i < pairs.size(); ++i) {
+        value_number += i > 0 && !(pairs[i].second == pairs[i - 1].second);
+        const std::int64_t key = pairs[i].first;
+        const std::size_t u = static_cast<std::size_t>(key / cells);
+        const std::int64_t c = key % cells;
+        for (std::int32_t s = ctx.slot_offsets[u]; s < ctx.slot_offsets[u + 1]; ++s) {
+          const auto to = static_cast<std::size_t>(
+              static_cast<std::int64_t>(ctx.slot_list[static_cast<std::size_t>(s)]) * cells + c);
+          tv[to] += last[to] != value_number;
+          last[to] = value_number;
+          touched[to] = 1;
+        }
+      }
+      std::vector<std::pair<std::int64_t, double>>().swap(pairs);
+      continue;
+    }
+    if (needs_pairs(a.kind)) {
       const auto& start = bucket_start[k];
       auto& values = bucket_values[k];
+      const double pct = a.kind == aggregate_kind::median ? 0.5 : terms[k].percentile;
       for (std::size_t idx = 0; idx < total; ++idx) {
         const std::size_t i = start[idx], j = start[idx + 1];
         if (i == j) continue;
-        double* v = values.data();
-        if (a.kind == aggregate_kind::count_distinct || a.kind == aggregate_kind::units_reached) {
-          tv[idx] = static_cast<double>(count_distinct(v + i, j - i, seen, rows));
-        } else {
-          const double pct = a.kind == aggregate_kind::median ? 0.5 : terms[k].percentile;
-          tv[idx] = quantile(v + i, j - i, pct, bucket_sorted[k] != 0);
-        }
+        tv[idx] = quantile(values.data() + i, j - i, pct, bucket_sorted[k] != 0);
         tvalid[idx] = 1;
       }
-      if (a.kind == aggregate_kind::count_distinct || a.kind == aggregate_kind::units_reached)
-        for (std::size_t idx = 0; idx < total; ++idx)
-          if (touched[idx]) tvalid[idx] = 1;  // zero distinct values is a count of 0
       continue;
     }
     for (std::size_t idx = 0; idx < total; ++idx) {
@@ -1650,6 +1654,11 @@ void finish_job(const context& ctx, side_job& job, std::size_t period_index, par
       }
     }
   }
+  // A distinct count has a value in every touched cell, 0 where it saw none (another term
+  // touched it).
+  for (std::size_t k = 0; k < terms.size(); ++k)
+    if (acc[k].kind == aggregate_kind::count_distinct || acc[k].kind == aggregate_kind::units_reached)
+      std::copy(touched.begin(), touched.end(), term_valid.begin() + static_cast<std::ptrdiff_t>(k * total));
   auto& out = job.out[period_index];
   out.clear();
   out.reserve(static_cast<std::size_t>(std::count(touched.begin(), touched.end(), std::uint8_t{1})));
