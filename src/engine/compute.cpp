@@ -565,6 +565,13 @@ inline void add_arrays(double* __restrict to, const double* __restrict from, std
   for (std::size_t i = 0; i < n; ++i) to[i] += from[i];
 }
 
+// to[i] |= from[i] for i < n, on vectors. (Through std::vector's operator[], a byte store may
+// alias the vector's own pointer, which the compiler then reloads at every element instead of
+// vectorising; the same holds in the loops below that hoist .data() into locals.)
+inline void or_arrays(std::uint8_t* __restrict to, const std::uint8_t* __restrict from, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) to[i] |= from[i];
+}
+
 // One job's aggregates over a share of its rows, by (unit, cell).
 struct partial {
   std::vector<accumulator> terms;
@@ -579,7 +586,7 @@ void merge(partial& into, const partial& from) {
     into = from;
     return;
   }
-  for (std::size_t i = 0; i < into.touched.size(); ++i) into.touched[i] |= from.touched[i];
+  or_arrays(into.touched.data(), from.touched.data(), into.touched.size());
   for (std::size_t k = 0; k < into.terms.size(); ++k) {
     accumulator& a = into.terms[k];
     const accumulator& b = from.terms[k];
@@ -597,7 +604,7 @@ void merge(partial& into, const partial& from) {
       add_arrays(a.b.data(), b.b.data(), a.b.size());
       add_arrays(a.c.data(), b.c.data(), a.c.size());
     }
-    for (std::size_t i = 0; i < a.any.size(); ++i) a.any[i] |= b.any[i];
+    or_arrays(a.any.data(), b.any.data(), a.any.size());
   }
 }
 
@@ -833,10 +840,12 @@ void accumulate_rows(accumulator& a, std::size_t n, const std::int32_t* units,
       }
     }
   };
+  double* const sum = a.a.data();
+  std::uint8_t* const any = a.any.data();
   if (!arg) {
     each([&](std::size_t, std::size_t idx) {
-      a.a[idx] += 1;
-      a.any[idx] = 1;
+      sum[idx] += 1;
+      any[idx] = 1;
     });
     return;
   }
@@ -852,15 +861,15 @@ void accumulate_rows(accumulator& a, std::size_t n, const std::int32_t* units,
       break;
     case aggregate_kind::count:
       each([&](std::size_t i, std::size_t idx) {
-        a.a[idx] += valid[i];
-        a.any[idx] = 1;
+        sum[idx] += valid[i];
+        any[idx] = 1;
       });
       break;
     case aggregate_kind::sum:
       each([&](std::size_t i, std::size_t idx) {
         if (!valid[i]) return;
-        a.a[idx] += x[i];
-        a.any[idx] = 1;
+        sum[idx] += x[i];
+        any[idx] = 1;
       });
       break;
     case aggregate_kind::avg:
@@ -1066,14 +1075,16 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
   out.touched.assign(unit_total, 0);
   const std::int64_t* cells = row_cells ? row_cells : s.sel_cells.data();
   const std::size_t* offsets = s.cell_offsets.data();
+  std::uint8_t* const touched = out.touched.data();
+  const auto width = static_cast<std::size_t>(out.cells);
   for (std::size_t i = 0; i < n_sel; ++i) {
     if (sel_units[i] < 0) continue;
-    const std::size_t base = static_cast<std::size_t>(sel_units[i]) * static_cast<std::size_t>(out.cells);
+    const std::size_t base = static_cast<std::size_t>(sel_units[i]) * width;
     if (single_valued) {
-      out.touched[base + static_cast<std::size_t>(cells[i])] = 1;
+      touched[base + static_cast<std::size_t>(cells[i])] = 1;
     } else {
       for (std::size_t k = offsets[i]; k < offsets[i + 1]; ++k)
-        out.touched[base + static_cast<std::size_t>(cells[k])] = 1;
+        touched[base + static_cast<std::size_t>(cells[k])] = 1;
     }
   }
   for (std::size_t k = 0; k < terms.size(); ++k) {
@@ -1332,9 +1343,11 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
       p.local_cells.clear();
       p.touched.assign(unit_total, 0);
       p.terms.resize(all_terms.size());
+      std::uint8_t* const touched = p.touched.data();
+      const std::int64_t* const change = presence.data() + j * unit_total;
       for (std::size_t idx = 0; idx < unit_total; ++idx) {
-        now[idx] += presence[j * unit_total + idx];
-        p.touched[idx] = now[idx] > 0;
+        now[idx] += change[idx];
+        touched[idx] = now[idx] > 0;
       }
       for (std::size_t t = 0; t < terms.size(); ++t)
         for (std::size_t idx = 0; idx < unit_total; ++idx)
@@ -1344,10 +1357,9 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
         const std::vector<std::int64_t>& count = apart ? term_now[q++] : now;
         accumulator& a = p.terms[t];
         size_accumulator(a, all_terms[t].kind, unit_total);
-        for (std::size_t idx = 0; idx < unit_total; ++idx) {
-          a.a[idx] = static_cast<double>(count[idx]);
-          a.any[idx] = p.touched[idx];
-        }
+        double* const value = a.a.data();
+        for (std::size_t idx = 0; idx < unit_total; ++idx) value[idx] = static_cast<double>(count[idx]);
+        std::copy(p.touched.begin(), p.touched.end(), a.any.begin());
       }
     }
   }
@@ -1490,8 +1502,7 @@ void finish_one_sum(const context& ctx, side_job& job, std::size_t period_index,
     for (std::int32_t s = ctx.slot_offsets[u]; s < ctx.slot_offsets[u + 1]; ++s) {
       const std::size_t at = static_cast<std::size_t>(ctx.slot_list[static_cast<std::size_t>(s)]) * cells;
       add_arrays(sum.data() + at, from, cells);
-      std::uint8_t* to_seen = seen.data() + at;
-      for (std::size_t c = 0; c < cells; ++c) to_seen[c] |= from_seen[c];
+      or_arrays(seen.data() + at, from_seen, cells);
     }
   }
   auto& out = job.out[period_index];
@@ -2492,33 +2503,50 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     const indicator_plan& plan = plans[ip];
     const bool has_den = plan.denominator.has_value();
     block& blk = blocks[b];
+    // The columns through pointers held here (see or_arrays).
+    std::uint32_t* const indicator = res.indicator.data();
+    std::uint32_t* const period_index = res.period_index.data();
+    org_unit_index* const org_unit = res.org_unit.data();
+    double* const numerator = res.numerator.data();
+    double* const denominator = res.denominator.data();
+    double* const value_of = res.value.data();
+    double* const target = res.target.data();
+    std::uint8_t* const has_numerator = res.has_numerator.data();
+    std::uint8_t* const has_denominator = res.has_denominator.data();
+    std::uint8_t* const has_value = res.has_value.data();
+    std::uint8_t* const has_target = res.has_target.data();
+    std::uint8_t* const target_at_most = res.target_at_most.data();
+    std::vector<std::int32_t*> dimension(dim_count);
+    for (std::size_t d = 0; d < dim_count; ++d) dimension[d] = res.dimension[d].data();
+    const org_unit_index* const slot_unit = ctx.slot_unit.data();
+    const double factor = plan.def->factor;
     std::size_t at = first_row[b];
     for (std::uint32_t i : blk.order) {
       const pending& p = blk.rows[i];
-      res.indicator[at] = static_cast<std::uint32_t>(ip);
-      res.period_index[at] = static_cast<std::uint32_t>(pi);
-      res.org_unit[at] = ctx.slot_unit[p.slot];
-      for (std::size_t d = 0; d < dim_count; ++d) res.dimension[d][at] = blk.codes[i * dim_count + d];
-      res.numerator[at] = p.num;
-      res.has_numerator[at] = p.has_num;
-      res.denominator[at] = p.has_den ? p.den : 0.0;
-      res.has_denominator[at] = p.has_den;
+      indicator[at] = static_cast<std::uint32_t>(ip);
+      period_index[at] = static_cast<std::uint32_t>(pi);
+      org_unit[at] = slot_unit[p.slot];
+      for (std::size_t d = 0; d < dim_count; ++d) dimension[d][at] = blk.codes[i * dim_count + d];
+      numerator[at] = p.num;
+      has_numerator[at] = p.has_num;
+      denominator[at] = p.has_den ? p.den : 0.0;
+      has_denominator[at] = p.has_den;
       double value = 0;
-      bool has_value = false;
+      bool valued = false;
       if (p.has_num) {
         if (!has_den) {
           value = p.num;
-          has_value = true;
+          valued = true;
         } else if (p.has_den && p.den != 0) {
-          value = p.num / p.den * plan.def->factor;
-          has_value = true;
+          value = p.num / p.den * factor;
+          valued = true;
         }
       }
-      res.value[at] = value;
-      res.has_value[at] = has_value;
-      res.target[at] = p.has_target ? p.target.value : 0.0;
-      res.has_target[at] = p.has_target;
-      res.target_at_most[at] = p.has_target && p.target.at_most;
+      value_of[at] = value;
+      has_value[at] = valued;
+      target[at] = p.has_target ? p.target.value : 0.0;
+      has_target[at] = p.has_target;
+      target_at_most[at] = p.has_target && p.target.at_most;
       ++at;
     }
     std::vector<pending>().swap(blk.rows);
