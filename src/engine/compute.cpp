@@ -1856,8 +1856,8 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     for (int level : levels)
       if (level <= max_level)
         for (org_unit_index u : ctx.tree.units_at_level(level)) ctx.slot_unit.push_back(u);
-    // Slots in the output's order of units (by code), so that cells kept by slot come out
-    // nearly in output order.
+    // Slots in the output's order of units (by code): cells kept by slot come in output order
+    // but for the order of their dimension codes within a slot, which the output restores.
     std::stable_sort(ctx.slot_unit.begin(), ctx.slot_unit.end(), [&](org_unit_index a, org_unit_index b) {
       return data.org_units.code[static_cast<std::size_t>(a.value)] < data.org_units.code[static_cast<std::size_t>(b.value)];
     });
@@ -2283,203 +2283,139 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     rank[d].assign(vals.size(), 0);
     for (std::size_t k = 0; k < order.size(); ++k) rank[d][static_cast<std::size_t>(order[k])] = static_cast<std::int32_t>(k + 1);
   }
-  std::vector<std::size_t> slot_order(slot_count(ctx));
-  std::iota(slot_order.begin(), slot_order.end(), 0);
-  std::sort(slot_order.begin(), slot_order.end(), [&](std::size_t a, std::size_t b) {
-    return data.org_units.code[static_cast<std::size_t>(ctx.slot_unit[a].value)] <
-           data.org_units.code[static_cast<std::size_t>(ctx.slot_unit[b].value)];
-  });
-  std::vector<std::uint32_t> slot_rank(slot_order.size());
-  for (std::size_t k = 0; k < slot_order.size(); ++k) slot_rank[slot_order[k]] = static_cast<std::uint32_t>(k);
-
-  // Rows sort by one integer key when the ranks fit in 64 bits (they do unless a request
-  // asks for many big breakdowns at once).
-  bool integer_keys = true;
-  {
-    long double product = static_cast<long double>(slot_rank.size() + 1);
-    for (std::size_t d = 0; d < dim_count; ++d) product *= static_cast<long double>(rank[d].size() + 1);
-    integer_keys = product < 9.0e18L;
+  // Slots are numbered in the order of their units' codes (see the context), so a job's cells,
+  // kept by (slot, cell), come by slot in output order; within a slot they are put in the
+  // order of their dimension codes.
+  // The dimension codes of a numerator cell (-1 = empty).
+  const auto decode_cell = [&](const side_job& num, std::int64_t cell, std::int32_t* codes) {
+    std::fill(codes, codes + dim_count, -1);
+    for (std::size_t k = num.dims.size(); k-- > 0;) {
+      const std::int64_t r = num.radix[k];
+      const std::int64_t c = cell % r;
+      cell /= r;
+      const dim_spec& spec = ctx.dims[static_cast<std::size_t>(num.dims[k])];
+      codes[static_cast<std::size_t>(num.dims[k])] = c == spec.domain ? -1 : static_cast<std::int32_t>(c);
+    }
+  };
+  // Whether codes `a` come before codes `b` in the output: each dimension's empty code first,
+  // then its codes in byte order.
+  const auto codes_before = [&](const std::int32_t* a, const std::int32_t* b) {
+    for (std::size_t d = 0; d < dim_count; ++d) {
+      const std::int32_t qa = a[d] < 0 ? 0 : rank[d][static_cast<std::size_t>(a[d])];
+      const std::int32_t qb = b[d] < 0 ? 0 : rank[d][static_cast<std::size_t>(b[d])];
+      if (qa != qb) return qa < qb;
+    }
+    return false;
+  };
+  // What every period of an indicator reads about its numerator's cells, when the code space
+  // is small: each cell's codes and its position in output order, worked out once, not once
+  // per row.
+  constexpr std::int64_t table_cells = 4096;
+  struct cell_table {
+    std::vector<std::int32_t> codes;  // cells * dim_count
+    std::vector<std::uint32_t> rank;  // cells
+  };
+  std::vector<cell_table> cell_tables(plans.size());
+  for (std::size_t ip = 0; ip < plans.size(); ++ip) {
+    const side_job& num = jobs[plans[ip].numerator];
+    if (num.cells > table_cells) continue;
+    cell_table& t = cell_tables[ip];
+    const auto cells = static_cast<std::size_t>(num.cells);
+    t.codes.resize(cells * dim_count);
+    for (std::size_t cell = 0; cell < cells; ++cell)
+      decode_cell(num, static_cast<std::int64_t>(cell), t.codes.data() + cell * dim_count);
+    std::vector<std::uint32_t> order(cells);
+    std::iota(order.begin(), order.end(), 0U);
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return codes_before(t.codes.data() + a * dim_count, t.codes.data() + b * dim_count);
+    });
+    t.rank.resize(cells);
+    for (std::size_t k = 0; k < cells; ++k) t.rank[order[k]] = static_cast<std::uint32_t>(k);
   }
-  // One block of rows per (indicator, period), built on all cores, then appended in order.
-  struct pending {
-    std::size_t slot;
-    double num = 0, den = 0;
-    bool has_num = false, has_den = false, has_target = false;
-    target_sum target;
-  };
-  struct block {
-    std::vector<pending> rows;
-    std::vector<std::int32_t> codes;  // dim_count per row, -1 = empty
-    std::vector<std::uint32_t> order;
-  };
+
+  // Each (indicator, period) is a block of rows. Its rows are the numerator's cells with a
+  // value other than 0, and the cells with a target (with 0 for counts when no row counted):
+  // first every block counts its rows, then each writes them at its offset of the result's
+  // columns, in order, on all cores.
   const std::size_t period_count = request.periods.size();
-  std::vector<block> blocks(plans.size() * period_count);
-  const auto build_block = [&](std::size_t b) {
-    const std::size_t ip = b / period_count, pi = b % period_count;
-    block& out = blocks[b];
-    const indicator_plan& plan = plans[ip];
-    const side_job& num = jobs[plan.numerator];
-    const side_job* den = plan.denominator ? &jobs[*plan.denominator] : nullptr;
+  const std::size_t block_count = plans.size() * period_count;
+  struct block {
+    std::size_t rows = 0;
+    std::vector<std::int64_t> target_only;  // cells with a target and no numerator, by key
+  };
+  std::vector<block> blocks(block_count);
+  // The targets a block reads: for indicators without a breakdown or broken down by agency.
+  const auto targets_of = [&](const indicator_plan& plan) -> const std::map<target_key, target_sum>* {
     const bool agency_only = plan.dims.size() == 1 &&
                              ctx.dims[static_cast<std::size_t>(plan.dims[0])].info->id == dimension_id::agency;
-    const bool targets_apply = plan.dims.empty() || agency_only;
+    if (!plan.dims.empty() && !agency_only) return nullptr;
+    auto it = targets.find(plan.def->code);
+    return it == targets.end() ? nullptr : &it->second;
+  };
+  const auto is_agency_only = [&](const indicator_plan& plan) {
+    return plan.dims.size() == 1 &&
+           ctx.dims[static_cast<std::size_t>(plan.dims[0])].info->id == dimension_id::agency;
+  };
+  // The codes of a numerator cell of plan `ip`: from its table, or decoded into `scratch`.
+  const auto codes_of_cell = [&](std::size_t ip, std::int64_t cell, std::int32_t* scratch) -> const std::int32_t* {
+    const cell_table& table = cell_tables[ip];
+    if (!table.codes.empty()) return table.codes.data() + static_cast<std::size_t>(cell) * dim_count;
+    decode_cell(jobs[plans[ip].numerator], cell, scratch);
+    return scratch;
+  };
+  // The target of a cell: its agency's, broken down by agency (none without an agency); the
+  // sum of every plan's, without a breakdown.
+  const auto target_of = [&](const indicator_plan& plan, const std::map<target_key, target_sum>& of_code,
+                             const period& per, std::size_t slot, const std::int32_t* codes) -> const target_sum* {
+    std::int32_t agency = -2;
+    if (is_agency_only(plan)) {
+      agency = codes[static_cast<std::size_t>(plan.dims[0])];
+      if (agency < 0) return nullptr;
+    }
+    auto it = of_code.find({ctx.slot_unit[slot].value, per.start(), per.end(), agency});
+    return it == of_code.end() ? nullptr : &it->second;
+  };
+  const auto count_block = [&](std::size_t b) {
+    const std::size_t ip = b / period_count, pi = b % period_count;
+    const indicator_plan& plan = plans[ip];
+    const side_job& num = jobs[plan.numerator];
     const period& per = request.periods[pi];
     const auto& numerators = num.out[pi];
-    const std::map<target_key, target_sum>* my_targets = nullptr;
-    if (targets_apply) {
-      auto it = targets.find(plan.def->code);
-      if (it != targets.end()) my_targets = &it->second;
-    }
-    std::vector<std::int32_t> codes(dim_count);
-    const auto decode_into = [&](std::int64_t cell, std::int32_t* out_codes) {
-      std::fill(out_codes, out_codes + dim_count, -1);
-      for (std::size_t k = num.dims.size(); k-- > 0;) {
-        const std::int64_t r = num.radix[k];
-        const std::int64_t c = cell % r;
-        cell /= r;
-        const dim_spec& spec = ctx.dims[static_cast<std::size_t>(num.dims[k])];
-        out_codes[static_cast<std::size_t>(num.dims[k])] = c == spec.domain ? -1 : static_cast<std::int32_t>(c);
-      }
-    };
-    // A small code space is decoded once per cell, not once per row (two divisions per
-    // dimension), and a small denominator is looked up in a dense table, not searched.
-    constexpr std::int64_t table_cells = 4096;
-    std::vector<std::int32_t> codes_of_cell;
-    if (num.cells <= table_cells && !numerators.empty()) {
-      codes_of_cell.resize(static_cast<std::size_t>(num.cells) * dim_count);
-      for (std::int64_t cell = 0; cell < num.cells; ++cell)
-        decode_into(cell, codes_of_cell.data() + static_cast<std::size_t>(cell) * dim_count);
-    }
-    auto decode = [&](std::int64_t cell) {
-      if (codes_of_cell.empty())
-        decode_into(cell, codes.data());
-      else
-        std::copy_n(codes_of_cell.data() + static_cast<std::size_t>(cell) * dim_count, dim_count, codes.data());
-    };
-    std::vector<double> den_value;
-    std::vector<std::uint8_t> den_seen;
-    if (den && den->cells <= table_cells && den->out[pi].size() > 64) {
-      const std::size_t size = slot_count(ctx) * static_cast<std::size_t>(den->cells);
-      den_value.assign(size, 0.0);
-      den_seen.assign(size, 0);
-      for (const auto& [key, v] : den->out[pi]) {
-        den_value[static_cast<std::size_t>(key)] = v;
-        den_seen[static_cast<std::size_t>(key)] = 1;
+    const auto* my_targets = targets_of(plan);
+    block& out = blocks[b];
+    std::vector<std::int32_t> scratch(dim_count);
+    for (const auto& [key, value] : numerators) {
+      if (value != 0) {
+        ++out.rows;
+      } else if (my_targets) {
+        const auto slot = static_cast<std::size_t>(key / num.cells);
+        out.rows += target_of(plan, *my_targets, per, slot, codes_of_cell(ip, key % num.cells, scratch.data())) != nullptr;
       }
     }
-    auto denominator_of = [&](std::size_t slot, double& value) -> bool {
-      std::int64_t cell = 0;
-      for (std::size_t k = 0; k < den->dims.size(); ++k) {
-        const std::int32_t c = codes[static_cast<std::size_t>(den->dims[k])];
-        const dim_spec& spec = ctx.dims[static_cast<std::size_t>(den->dims[k])];
-        cell = cell * den->radix[k] + (c < 0 ? spec.domain : c);
-      }
-      const std::int64_t key = static_cast<std::int64_t>(slot) * den->cells + cell;
-      if (!den_seen.empty()) {
-        if (!den_seen[static_cast<std::size_t>(key)]) return false;
-        value = den_value[static_cast<std::size_t>(key)];
-        return true;
-      }
-      const auto& cells_of = den->out[pi];
-      auto it = std::lower_bound(cells_of.begin(), cells_of.end(), std::make_pair(key, -HUGE_VAL));
-      if (it == cells_of.end() || it->first != key) return false;
-      value = it->second;
-      return true;
-    };
-    auto add_row = [&](std::size_t slot, std::int64_t cell, bool has_num, double value) {
-      pending p;
-      p.slot = slot;
-      p.has_num = has_num;
-      p.num = has_num ? value : 0.0;
-      decode(cell);
-      if (my_targets) {
-        const std::int32_t agency_code = agency_only ? codes[static_cast<std::size_t>(plan.dims[0])] : -2;
-        if (!agency_only || agency_code >= 0) {
-          auto it = my_targets->find({ctx.slot_unit[slot].value, per.start(), per.end(), agency_code});
-          if (it != my_targets->end()) {
-            p.has_target = true;
-            p.target = it->second;
-          }
-        }
-      }
-      if ((!p.has_num || p.num == 0) && !p.has_target) return;
-      if (!p.has_num && num.count_like) {
-        p.has_num = true;
-        p.num = 0;
-      }
-      p.has_den = den && denominator_of(slot, p.den);
-      if (den && !p.has_den && den->count_like) {
-        // A count over no rows is 0 (its value stays empty).
-        p.has_den = true;
-        p.den = 0;
-      }
-      out.rows.push_back(p);
-      out.codes.insert(out.codes.end(), codes.begin(), codes.end());
-    };
-    out.rows.reserve(numerators.size());
-    out.codes.reserve(numerators.size() * dim_count);
-    for (const auto& [key, value] : numerators)
-      add_row(static_cast<std::size_t>(key / num.cells), key % num.cells, true, value);
-    // Cells with a target but no numerator are written too (with 0 for counts).
-    const std::size_t numerator_rows = out.rows.size();
-    if (my_targets) {
-      for (const auto& [key, sum] : *my_targets) {
-        const auto& [unit, first, last, agency] = key;
-        if (first != per.start() || last != per.end()) continue;
-        if (agency_only ? agency < 0 : agency != -2) continue;
-        const std::int32_t slot = ctx.slot_of_unit[static_cast<std::size_t>(unit)];
-        if (slot < 0) continue;
-        const std::int64_t cell = agency_only ? agency : 0;
-        const std::int64_t full = static_cast<std::int64_t>(slot) * num.cells + cell;
-        auto it = std::lower_bound(numerators.begin(), numerators.end(), std::make_pair(full, -HUGE_VAL));
-        if (it != numerators.end() && it->first == full) continue;
-        add_row(static_cast<std::size_t>(slot), cell, false, 0.0);
-      }
+    if (!my_targets) return;
+    const bool agency_only = is_agency_only(plan);
+    for (const auto& [key, sum] : *my_targets) {
+      const auto& [unit, first, last, agency] = key;
+      if (first != per.start() || last != per.end()) continue;
+      if (agency_only ? agency < 0 : agency != -2) continue;
+      const std::int32_t slot = ctx.slot_of_unit[static_cast<std::size_t>(unit)];
+      const std::int64_t cell = agency_only ? agency : 0;
+      if (slot < 0 || cell >= num.cells) continue;  // (a numerator not broken down by agency)
+      const std::int64_t full = static_cast<std::int64_t>(slot) * num.cells + cell;
+      auto it = std::lower_bound(numerators.begin(), numerators.end(), std::make_pair(full, -HUGE_VAL));
+      if (it != numerators.end() && it->first == full) continue;
+      if (target_of(plan, *my_targets, per, static_cast<std::size_t>(slot), codes_of_cell(ip, cell, scratch.data())))
+        out.target_only.push_back(full);
     }
-    if (!integer_keys) {
-      out.order.resize(out.rows.size());
-      std::iota(out.order.begin(), out.order.end(), 0u);
-      std::sort(out.order.begin(), out.order.end(), [&](std::uint32_t a, std::uint32_t b) {
-        const std::uint32_t ra = slot_rank[out.rows[a].slot], rb = slot_rank[out.rows[b].slot];
-        if (ra != rb) return ra < rb;
-        for (std::size_t d = 0; d < dim_count; ++d) {
-          const std::int32_t ca = out.codes[a * dim_count + d], cb = out.codes[b * dim_count + d];
-          const std::int32_t qa = ca < 0 ? 0 : rank[d][static_cast<std::size_t>(ca)];
-          const std::int32_t qb = cb < 0 ? 0 : rank[d][static_cast<std::size_t>(cb)];
-          if (qa != qb) return qa < qb;
-        }
-        return false;
-      });
-      return;
-    }
-    // One integer key per row: the slot's rank, then each dimension's rank (0 = empty).
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed(out.rows.size());
-    for (std::size_t i = 0; i < out.rows.size(); ++i) {
-      std::uint64_t key = slot_rank[out.rows[i].slot];
-      for (std::size_t d = 0; d < dim_count; ++d) {
-        const std::int32_t c = out.codes[i * dim_count + d];
-        key = key * (rank[d].size() + 1) + static_cast<std::uint64_t>(c < 0 ? 0 : rank[d][static_cast<std::size_t>(c)]);
-      }
-      keyed[i] = {key, static_cast<std::uint32_t>(i)};
-    }
-    if (out.rows.size() == numerator_rows) {
-      // The numerator's cells come by slot, which is the order of units: only the few cells
-      // of one unit can be out of order, and an insertion sort puts them back in place.
-      for (std::size_t i = 1; i < keyed.size(); ++i)
-        for (std::size_t j = i; j > 0 && keyed[j] < keyed[j - 1]; --j) std::swap(keyed[j], keyed[j - 1]);
-    } else {
-      std::sort(keyed.begin(), keyed.end());
-    }
-    out.order.resize(keyed.size());
-    for (std::size_t i = 0; i < keyed.size(); ++i) out.order[i] = keyed[i].second;
+    std::sort(out.target_only.begin(), out.target_only.end());
+    out.rows += out.target_only.size();
   };
   {
     unsigned threads = request.threads ? request.threads : std::thread::hardware_concurrency();
-    parallel_for(blocks.size(), std::max(1u, threads), build_block);
+    parallel_for(block_count, std::max(1u, threads), count_block);
   }
-  // Every block writes its rows at its own offset of the result's columns.
-  std::vector<std::size_t> first_row(blocks.size() + 1, 0);
-  for (std::size_t b = 0; b < blocks.size(); ++b) first_row[b + 1] = first_row[b] + blocks[b].rows.size();
+  std::vector<std::size_t> first_row(block_count + 1, 0);
+  for (std::size_t b = 0; b < block_count; ++b) first_row[b + 1] = first_row[b] + blocks[b].rows;
   const std::size_t total_rows = first_row.back();
   // The columns are sized on all cores: touching fresh pages is most of the cost.
   res.dimension.resize(dim_count);
@@ -2501,8 +2437,43 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
   const auto write_block = [&](std::size_t b) {
     const std::size_t ip = b / period_count, pi = b % period_count;
     const indicator_plan& plan = plans[ip];
-    const bool has_den = plan.denominator.has_value();
-    block& blk = blocks[b];
+    const side_job& num = jobs[plan.numerator];
+    const side_job* den = plan.denominator ? &jobs[*plan.denominator] : nullptr;
+    const period& per = request.periods[pi];
+    const auto& numerators = num.out[pi];
+    const auto* my_targets = targets_of(plan);
+    const std::vector<std::int64_t>& target_only = blocks[b].target_only;
+    // A denominator with many cells is looked up in a dense table, not searched.
+    std::vector<double> den_value;
+    std::vector<std::uint8_t> den_seen;
+    if (den && den->cells <= table_cells && den->out[pi].size() > 64) {
+      const std::size_t size = slot_count(ctx) * static_cast<std::size_t>(den->cells);
+      den_value.assign(size, 0.0);
+      den_seen.assign(size, 0);
+      for (const auto& [key, v] : den->out[pi]) {
+        den_value[static_cast<std::size_t>(key)] = v;
+        den_seen[static_cast<std::size_t>(key)] = 1;
+      }
+    }
+    const auto denominator_of = [&](std::size_t slot, const std::int32_t* codes, double& value) -> bool {
+      std::int64_t cell = 0;
+      for (std::size_t k = 0; k < den->dims.size(); ++k) {
+        const std::int32_t c = codes[static_cast<std::size_t>(den->dims[k])];
+        const dim_spec& spec = ctx.dims[static_cast<std::size_t>(den->dims[k])];
+        cell = cell * den->radix[k] + (c < 0 ? spec.domain : c);
+      }
+      const std::int64_t key = static_cast<std::int64_t>(slot) * den->cells + cell;
+      if (!den_seen.empty()) {
+        if (!den_seen[static_cast<std::size_t>(key)]) return false;
+        value = den_value[static_cast<std::size_t>(key)];
+        return true;
+      }
+      const auto& cells_of = den->out[pi];
+      auto it = std::lower_bound(cells_of.begin(), cells_of.end(), std::make_pair(key, -HUGE_VAL));
+      if (it == cells_of.end() || it->first != key) return false;
+      value = it->second;
+      return true;
+    };
     // The columns through pointers held here (see or_arrays).
     std::uint32_t* const indicator = res.indicator.data();
     std::uint32_t* const period_index = res.period_index.data();
@@ -2518,43 +2489,102 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     std::uint8_t* const target_at_most = res.target_at_most.data();
     std::vector<std::int32_t*> dimension(dim_count);
     for (std::size_t d = 0; d < dim_count; ++d) dimension[d] = res.dimension[d].data();
-    const org_unit_index* const slot_unit = ctx.slot_unit.data();
     const double factor = plan.def->factor;
+    std::vector<std::int32_t> scratch_codes(dim_count);
+    const auto codes_of = [&](std::int64_t cell) { return codes_of_cell(ip, cell, scratch_codes.data()); };
+    const std::vector<std::uint32_t>& cell_rank = cell_tables[ip].rank;
     std::size_t at = first_row[b];
-    for (std::uint32_t i : blk.order) {
-      const pending& p = blk.rows[i];
+    // One row: the cell's codes, numerator, denominator, value and target.
+    const auto write_row = [&](std::size_t slot, std::int64_t cell, bool has_num, double num_value,
+                               const target_sum* t) {
+      const std::int32_t* codes = codes_of(cell);
+      if (!has_num && num.count_like) {
+        has_num = true;  // a count over no rows is 0
+        num_value = 0;
+      }
+      double den_value_here = 0;
+      bool has_den_here = den && denominator_of(slot, codes, den_value_here);
+      if (den && !has_den_here && den->count_like) has_den_here = true;
       indicator[at] = static_cast<std::uint32_t>(ip);
       period_index[at] = static_cast<std::uint32_t>(pi);
-      org_unit[at] = slot_unit[p.slot];
-      for (std::size_t d = 0; d < dim_count; ++d) dimension[d][at] = blk.codes[i * dim_count + d];
-      numerator[at] = p.num;
-      has_numerator[at] = p.has_num;
-      denominator[at] = p.has_den ? p.den : 0.0;
-      has_denominator[at] = p.has_den;
+      org_unit[at] = ctx.slot_unit[slot];
+      for (std::size_t d = 0; d < dim_count; ++d) dimension[d][at] = codes[d];
+      numerator[at] = num_value;
+      has_numerator[at] = has_num;
+      denominator[at] = has_den_here ? den_value_here : 0.0;
+      has_denominator[at] = has_den_here;
       double value = 0;
       bool valued = false;
-      if (p.has_num) {
-        if (!has_den) {
-          value = p.num;
+      if (has_num) {
+        if (!den) {
+          value = num_value;
           valued = true;
-        } else if (p.has_den && p.den != 0) {
-          value = p.num / p.den * factor;
+        } else if (has_den_here && den_value_here != 0) {
+          value = num_value / den_value_here * factor;
           valued = true;
         }
       }
       value_of[at] = value;
       has_value[at] = valued;
-      target[at] = p.has_target ? p.target.value : 0.0;
-      has_target[at] = p.has_target;
-      target_at_most[at] = p.has_target && p.target.at_most;
+      target[at] = t ? t->value : 0.0;
+      has_target[at] = t != nullptr;
+      target_at_most[at] = t && t->at_most;
       ++at;
+    };
+    // The rows of one slot at a time, numerators and cells with only a target merged by key,
+    // then put in the order of their codes.
+    struct slot_row {
+      std::uint32_t rank;  // in output order, from the plan's table (without one: by codes)
+      std::int64_t cell;
+      double value;
+      bool has_num;
+      const target_sum* target;
+    };
+    std::vector<slot_row> run;
+    std::vector<std::int32_t> codes_a(dim_count);
+    const auto before = [&](const slot_row& a, const slot_row& b) {
+      if (!cell_rank.empty()) return a.rank < b.rank;
+      std::copy_n(codes_of(a.cell), dim_count, codes_a.data());
+      return codes_before(codes_a.data(), codes_of(b.cell));
+    };
+    const auto flush = [&](std::size_t slot) {
+      if (run.size() <= 32) {
+        for (std::size_t i = 1; i < run.size(); ++i)
+          for (std::size_t j = i; j > 0 && before(run[j], run[j - 1]); --j) std::swap(run[j], run[j - 1]);
+      } else {
+        std::sort(run.begin(), run.end(), before);
+      }
+      for (const slot_row& r : run) write_row(slot, r.cell, r.has_num, r.value, r.target);
+      run.clear();
+    };
+    std::size_t i = 0, t = 0, current = SIZE_MAX;
+    while (i < numerators.size() || t < target_only.size()) {
+      const bool from_numerators = t == target_only.size() ||
+                                   (i < numerators.size() && numerators[i].first < target_only[t]);
+      const std::int64_t key = from_numerators ? numerators[i].first : target_only[t];
+      const auto slot = static_cast<std::size_t>(key / num.cells);
+      const std::int64_t cell = key % num.cells;
+      if (slot != current) {
+        if (current != SIZE_MAX) flush(current);
+        current = slot;
+      }
+      slot_row r{0, cell, 0.0, from_numerators, nullptr};
+      if (from_numerators) {
+        r.value = numerators[i++].second;
+        if (my_targets) r.target = target_of(plan, *my_targets, per, slot, codes_of(cell));
+        if (r.value == 0 && !r.target) continue;
+      } else {
+        ++t;
+        r.target = target_of(plan, *my_targets, per, slot, codes_of(cell));
+      }
+      if (!cell_rank.empty()) r.rank = cell_rank[static_cast<std::size_t>(cell)];
+      run.push_back(r);
     }
-    std::vector<pending>().swap(blk.rows);
-    std::vector<std::int32_t>().swap(blk.codes);
+    if (current != SIZE_MAX) flush(current);
   };
   {
     unsigned threads = request.threads ? request.threads : std::thread::hardware_concurrency();
-    parallel_for(blocks.size(), std::max(1u, threads), write_block);
+    parallel_for(block_count, std::max(1u, threads), write_block);
   }
   return res;
 }

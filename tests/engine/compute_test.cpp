@@ -309,6 +309,47 @@ TEST_F(ComputeOnGenerated, ThreadsDoNotChangeAByte) {
             sg::output::to_csv(sg::engine::compute(*data_, cat, two)));
 }
 
+TEST_F(ComputeOnGenerated, BigBreakdownsComeInOutputOrderAndAddUp) {
+  // By agency x ethnicity x sex, a case count has more cells than the engine keeps in tables
+  // (4096): its rows are ordered by comparing codes. Rows must come by indicator, period,
+  // unit code, then each dimension's codes in byte order with the empty code first; and
+  // summed over agency and ethnicity they give the count by sex alone.
+  const auto& cat = sg::engine::catalogue::standard();
+  const auto big = sg::engine::compute(
+      *data_, cat, request("2024,2024Q3", {1, 2}, {"agency", "ethnicity", "sex"}, {"CASES_NEW", "ABUSE_CASES"}));
+  ASSERT_GT(big.size(), 100u);
+  ASSERT_GT((big.dimension_values[0].size() + 1) * (big.dimension_values[1].size() + 1) *
+                (big.dimension_values[2].size() + 1),
+            4096u);
+  const auto key = [&](std::size_t i) {
+    std::vector<std::string> k{std::to_string(big.indicator[i]), std::to_string(big.period_index[i]),
+                               big.unit_codes[static_cast<std::size_t>(big.org_unit[i].value)]};
+    for (std::size_t d = 0; d < 3; ++d) {
+      const std::int32_t c = big.dimension[d][i];
+      k.push_back(c < 0 ? std::string() : "." + big.dimension_values[d][static_cast<std::size_t>(c)]);
+    }
+    return k;
+  };
+  for (std::size_t i = 1; i < big.size(); ++i) ASSERT_LT(key(i - 1), key(i)) << "row " << i;
+  std::map<std::string, double> by_sex_summed;
+  for (std::size_t i = 0; i < big.size(); ++i) {
+    const std::int32_t sex = big.dimension[2][i];
+    by_sex_summed[std::to_string(big.indicator[i]) + "/" + std::to_string(big.period_index[i]) + "/" +
+                  big.unit_codes[static_cast<std::size_t>(big.org_unit[i].value)] + "/" +
+                  (sex < 0 ? std::string() : big.dimension_values[2][static_cast<std::size_t>(sex)])] +=
+        big.numerator[i];
+  }
+  const auto small = sg::engine::compute(*data_, cat, request("2024,2024Q3", {1, 2}, {"sex"}, {"CASES_NEW", "ABUSE_CASES"}));
+  std::map<std::string, double> by_sex;
+  for (std::size_t i = 0; i < small.size(); ++i) {
+    const std::int32_t sex = small.dimension[0][i];
+    by_sex[std::to_string(small.indicator[i]) + "/" + std::to_string(small.period_index[i]) + "/" +
+           small.unit_codes[static_cast<std::size_t>(small.org_unit[i].value)] + "/" +
+           (sex < 0 ? std::string() : small.dimension_values[0][static_cast<std::size_t>(sex)])] = small.numerator[i];
+  }
+  EXPECT_EQ(by_sex_summed, by_sex);
+}
+
 TEST_F(ComputeOnGenerated, ManyPeriodsAtOnceEqualEachPeriodAlone) {
   const auto& cat = sg::engine::catalogue::standard();
   const auto together = cells(sg::engine::compute(*data_, cat, request("2024Q1,2024S2,202405", {2})));
