@@ -2534,41 +2534,54 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     // The rows of one slot at a time, numerators and cells with only a target merged by key,
     // then put in the order of their codes.
     struct slot_row {
-      std::uint32_t rank;  // in output order, from the plan's table (without one: by codes)
       std::int64_t cell;
       double value;
       bool has_num;
       const target_sum* target;
     };
+    // With the plan's table, a slot's rows are placed at their position in output order and
+    // read back in that order (a bit per position says which are there); without, they are
+    // sorted by their codes.
     std::vector<slot_row> run;
+    std::vector<std::uint64_t> present;
+    if (!cell_rank.empty()) {
+      run.resize(cell_rank.size());
+      present.assign(cell_rank.size() / 64 + 1, 0);
+    }
     std::vector<std::int32_t> codes_a(dim_count);
-    const auto before = [&](const slot_row& a, const slot_row& b) {
-      if (!cell_rank.empty()) return a.rank < b.rank;
-      std::copy_n(codes_of(a.cell), dim_count, codes_a.data());
-      return codes_before(codes_a.data(), codes_of(b.cell));
-    };
     const auto flush = [&](std::size_t slot) {
-      if (run.size() <= 32) {
-        for (std::size_t i = 1; i < run.size(); ++i)
-          for (std::size_t j = i; j > 0 && before(run[j], run[j - 1]); --j) std::swap(run[j], run[j - 1]);
-      } else {
-        std::sort(run.begin(), run.end(), before);
+      if (!cell_rank.empty()) {
+        for (std::size_t w = 0; w < present.size(); ++w)
+          for (std::uint64_t bits = present[w]; bits != 0; bits &= bits - 1) {
+            const slot_row& r = run[w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits))];
+            write_row(slot, r.cell, r.has_num, r.value, r.target);
+          }
+        std::fill(present.begin(), present.end(), 0);
+        return;
       }
+      std::sort(run.begin(), run.end(), [&](const slot_row& a, const slot_row& b) {
+        std::copy_n(codes_of(a.cell), dim_count, codes_a.data());
+        return codes_before(codes_a.data(), codes_of(b.cell));
+      });
       for (const slot_row& r : run) write_row(slot, r.cell, r.has_num, r.value, r.target);
       run.clear();
     };
+    // Keys ascend: the slot is found by a division only when a key passes the slot's end.
     std::size_t i = 0, t = 0, current = SIZE_MAX;
+    std::int64_t slot_first = 0, slot_end = 0;  // the keys of the current slot
     while (i < numerators.size() || t < target_only.size()) {
       const bool from_numerators = t == target_only.size() ||
                                    (i < numerators.size() && numerators[i].first < target_only[t]);
       const std::int64_t key = from_numerators ? numerators[i].first : target_only[t];
-      const auto slot = static_cast<std::size_t>(key / num.cells);
-      const std::int64_t cell = key % num.cells;
-      if (slot != current) {
+      if (key >= slot_end) {
         if (current != SIZE_MAX) flush(current);
-        current = slot;
+        current = static_cast<std::size_t>(key / num.cells);
+        slot_first = static_cast<std::int64_t>(current) * num.cells;
+        slot_end = slot_first + num.cells;
       }
-      slot_row r{0, cell, 0.0, from_numerators, nullptr};
+      const std::size_t slot = current;
+      const std::int64_t cell = key - slot_first;
+      slot_row r{cell, 0.0, from_numerators, nullptr};
       if (from_numerators) {
         r.value = numerators[i++].second;
         if (my_targets) r.target = target_of(plan, *my_targets, per, slot, codes_of(cell));
@@ -2577,8 +2590,13 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
         ++t;
         r.target = target_of(plan, *my_targets, per, slot, codes_of(cell));
       }
-      if (!cell_rank.empty()) r.rank = cell_rank[static_cast<std::size_t>(cell)];
-      run.push_back(r);
+      if (cell_rank.empty()) {
+        run.push_back(r);
+        continue;
+      }
+      const std::uint32_t at_rank = cell_rank[static_cast<std::size_t>(cell)];
+      run[at_rank] = r;
+      present[at_rank / 64] |= std::uint64_t{1} << (at_rank % 64);
     }
     if (current != SIZE_MAX) flush(current);
   };
