@@ -2443,18 +2443,29 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     const auto& numerators = num.out[pi];
     const auto* my_targets = targets_of(plan);
     const std::vector<std::int64_t>& target_only = blocks[b].target_only;
-    // A denominator with many cells is looked up in a dense table, not searched.
+    // The denominator's cells of the unit being written, in a dense array refilled unit by unit
+    // (units ascend, and so do the denominator's keys); searched when it has many cells.
+    const auto* den_cells = den ? &den->out[pi] : nullptr;
+    const bool den_by_unit = den && den->cells <= table_cells;
     std::vector<double> den_value;
     std::vector<std::uint8_t> den_seen;
-    if (den && den->cells <= table_cells && den->out[pi].size() > 64) {
-      const std::size_t size = slot_count(ctx) * static_cast<std::size_t>(den->cells);
-      den_value.assign(size, 0.0);
-      den_seen.assign(size, 0);
-      for (const auto& [key, v] : den->out[pi]) {
-        den_value[static_cast<std::size_t>(key)] = v;
-        den_seen[static_cast<std::size_t>(key)] = 1;
-      }
+    std::size_t den_next = 0;  // the first denominator cell not read yet
+    if (den_by_unit) {
+      den_value.assign(static_cast<std::size_t>(den->cells), 0.0);
+      den_seen.assign(static_cast<std::size_t>(den->cells), 0);
     }
+    const auto load_denominators = [&](std::size_t slot) {
+      std::fill(den_seen.begin(), den_seen.end(), 0);
+      const std::int64_t first = static_cast<std::int64_t>(slot) * den->cells, end = first + den->cells;
+      den_next = static_cast<std::size_t>(
+          std::lower_bound(den_cells->begin() + static_cast<std::ptrdiff_t>(den_next), den_cells->end(),
+                           std::make_pair(first, -HUGE_VAL)) - den_cells->begin());
+      for (; den_next < den_cells->size() && (*den_cells)[den_next].first < end; ++den_next) {
+        const auto local = static_cast<std::size_t>((*den_cells)[den_next].first - first);
+        den_value[local] = (*den_cells)[den_next].second;
+        den_seen[local] = 1;
+      }
+    };
     const auto denominator_of = [&](std::size_t slot, const std::int32_t* codes, double& value) -> bool {
       std::int64_t cell = 0;
       for (std::size_t k = 0; k < den->dims.size(); ++k) {
@@ -2462,15 +2473,14 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
         const dim_spec& spec = ctx.dims[static_cast<std::size_t>(den->dims[k])];
         cell = cell * den->radix[k] + (c < 0 ? spec.domain : c);
       }
-      const std::int64_t key = static_cast<std::int64_t>(slot) * den->cells + cell;
-      if (!den_seen.empty()) {
-        if (!den_seen[static_cast<std::size_t>(key)]) return false;
-        value = den_value[static_cast<std::size_t>(key)];
+      if (den_by_unit) {
+        if (!den_seen[static_cast<std::size_t>(cell)]) return false;
+        value = den_value[static_cast<std::size_t>(cell)];
         return true;
       }
-      const auto& cells_of = den->out[pi];
-      auto it = std::lower_bound(cells_of.begin(), cells_of.end(), std::make_pair(key, -HUGE_VAL));
-      if (it == cells_of.end() || it->first != key) return false;
+      const std::int64_t key = static_cast<std::int64_t>(slot) * den->cells + cell;
+      auto it = std::lower_bound(den_cells->begin(), den_cells->end(), std::make_pair(key, -HUGE_VAL));
+      if (it == den_cells->end() || it->first != key) return false;
       value = it->second;
       return true;
     };
@@ -2578,6 +2588,7 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
         current = static_cast<std::size_t>(key / num.cells);
         slot_first = static_cast<std::int64_t>(current) * num.cells;
         slot_end = slot_first + num.cells;
+        if (den_by_unit) load_denominators(current);
       }
       const std::size_t slot = current;
       const std::int64_t cell = key - slot_first;
