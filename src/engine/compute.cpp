@@ -2592,22 +2592,29 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
       }
       const std::size_t slot = current;
       const std::int64_t cell = key - slot_first;
-      slot_row r{cell, 0.0, from_numerators, nullptr};
+      double value = 0;
+      const target_sum* with_target = nullptr;
       if (from_numerators) {
-        r.value = numerators[i++].second;
-        if (my_targets) r.target = target_of(plan, *my_targets, per, slot, codes_of(cell));
-        if (r.value == 0 && !r.target) continue;
+        value = numerators[i++].second;
+        if (my_targets) with_target = target_of(plan, *my_targets, per, slot, codes_of(cell));
+        if (value == 0 && !with_target) continue;
       } else {
         ++t;
-        r.target = target_of(plan, *my_targets, per, slot, codes_of(cell));
+        with_target = target_of(plan, *my_targets, per, slot, codes_of(cell));
       }
+      slot_row* r = nullptr;
       if (cell_rank.empty()) {
-        run.push_back(r);
-        continue;
+        r = &run.emplace_back();
+      } else {
+        const std::uint32_t at_rank = cell_rank[static_cast<std::size_t>(cell)];
+        present[at_rank / 64] |= std::uint64_t{1} << (at_rank % 64);
+        r = &run[at_rank];
       }
-      const std::uint32_t at_rank = cell_rank[static_cast<std::size_t>(cell)];
-      run[at_rank] = r;
-      present[at_rank / 64] |= std::uint64_t{1} << (at_rank % 64);
+      // Field by field: a whole struct built on the stack and copied stalled on the copy.
+      r->cell = cell;
+      r->value = value;
+      r->has_num = from_numerators;
+      r->target = with_target;
     }
     if (current != SIZE_MAX) flush(current);
   };
