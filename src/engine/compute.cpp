@@ -1173,9 +1173,10 @@ struct stock_entry {
 
 // The stock of children on several ends at once, for one piece of the table. A child's cell
 // changes only when it is registered, leaves, or crosses an age limit or band, so the jobs
-// that count (followed_stock_job) walk each child once through the ends in date order and
-// write only where its cell changes: +1 to the new cell, -1 to the old one, at that end; the
-// counts at each end are the running sums. The other jobs run end by end on the children
+// that count (followed_stock_job) count the children on the register at every end by birth
+// day (a histogram each end reads), and walk each other child once through the ends in date
+// order, writing only where its cell changes: +1 to the new cell, -1 to the old one, at that
+// end; the counts at each end are the running sums. The other jobs run end by end on the children
 // present then; when each of them needs a related row (exists(...) in its condition), only
 // children that have one are looked at.
 void run_children_stock(const context& ctx, const group& g, const std::vector<side_job>& jobs,
@@ -1224,22 +1225,27 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
       c.rows.resize(job.where.select(ec, c.rows.data(), c.rows.size(), c.rows.data()));
     }
     const std::size_t rows = c.rows.size();
-    // Cells without the age band, and the band's stride when the job breaks down by it.
+    // Each child's cell without the age band (`compact`: the other dimensions' codes), and
+    // where the band goes into a cell when the job breaks down by it.
     std::vector<std::int64_t> strides(job.dims.size(), 1);
     for (std::size_t di = job.dims.size(); di-- > 1;) strides[di - 1] = strides[di] * job.radix[di];
-    std::vector<std::int64_t> fixed(rows, 0);
-    std::int64_t band_stride = 0;
-    std::int64_t band_missing = 0;
+    std::vector<std::int64_t> compact(rows, 0);
+    std::int64_t band_stride = 0, band_radix = 1, band_missing = 0;
     for (std::size_t di = 0; di < job.dims.size(); ++di) {
       const dim_spec& spec = ctx.dims[static_cast<std::size_t>(job.dims[di])];
       if (spec.info->id == dimension_id::age_band) {
         band_stride = strides[di];
+        band_radix = job.radix[di];
         band_missing = spec.domain;
-        for (auto& cell : fixed) cell *= job.radix[di];
         continue;
       }
-      add_dimension_codes(ctx, spec, job.radix[di], g, c, entries[at[0].first].end, at_end[at[0].first], fixed);
+      add_dimension_codes(ctx, spec, job.radix[di], g, c, entries[at[0].first].end, at_end[at[0].first], compact);
     }
+    const std::int64_t compact_cells = job.cells / band_radix;
+    // The cell of compact cell `cc` in band 0 (the band then adds band * band_stride).
+    const auto cell_of_compact = [&](std::int64_t cc) {
+      return band_stride ? (cc / band_stride) * band_radix * band_stride + cc % band_stride : cc;
+    };
     // The band of every birth day at each end.
     std::vector<bands_of_births> bands;
     for (std::size_t j = 0; band_stride && j < m; ++j) bands.emplace_back(at_end[at[j].first], ctx.request.age_bands);
@@ -1269,13 +1275,56 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
     const std::size_t unit_total = d.org_units.size() * static_cast<std::size_t>(job.cells);
     std::vector<std::int64_t> presence(m * unit_total, 0);
     std::vector<std::int64_t> counted(terms.size() * m * unit_total, 0);
+    // Children on the register at every end (registered by the first, not left by the last)
+    // differ from end to end only by age, and whether a birth day is in the ages, and in
+    // which band, at an end turns on a few thresholds of that end (register_on_day's youngest
+    // and oldest, each band's limits): births between two consecutive thresholds of all the
+    // ends behave alike at every end. Those children are counted by (unit, cell without the
+    // band, such span of births), and each end reads its cells off that histogram; only the
+    // others (a few percent: registered or leaving within the span) are followed one by one.
+    // (Terms counting nullable values, and code spaces too big for the histogram, follow
+    // every child.)
+    std::vector<day_number> limits;  // the thresholds, ascending
+    for (std::size_t j = 0; j < m; ++j) {
+      const age_thresholds& t = at_end[at[j].first];
+      limits.push_back(on[at[j].first].youngest);
+      limits.push_back(on[at[j].first].oldest);
+      for (const age_band& b : ctx.request.age_bands) {
+        if (!band_stride || b.high > max_tracked_age) continue;
+        limits.push_back(t.at_least[static_cast<std::size_t>(b.low)]);
+        limits.push_back(t.at_least[static_cast<std::size_t>(b.high + 1)]);
+      }
+    }
+    std::sort(limits.begin(), limits.end());
+    limits.erase(std::unique(limits.begin(), limits.end()), limits.end());
+    // Span q of births: (limits[q - 1], limits[q]], the last one after every limit.
+    const std::size_t spans = limits.size() + 1;
+    const bool by_birth = terms.empty() && spans < 65535 &&
+                          d.org_units.size() * static_cast<std::size_t>(compact_cells) * spans <= (std::size_t{1} << 21);
+    std::vector<std::uint16_t> span_after_first;  // the span of birth limits[0] + 1 + k
+    if (by_birth)
+      for (std::size_t q = 1; q < limits.size(); ++q)
+        span_after_first.insert(span_after_first.end(), static_cast<std::size_t>(limits[q] - limits[q - 1]),
+                                static_cast<std::uint16_t>(q));
+    const auto span_of = [&](day_number birth) -> std::size_t {
+      if (birth <= limits.front()) return 0;
+      if (birth > limits.back()) return spans - 1;
+      return span_after_first[static_cast<std::size_t>(birth - limits.front() - 1)];
+    };
+    std::vector<std::int32_t> births(by_birth ? d.org_units.size() * static_cast<std::size_t>(compact_cells) * spans : 0, 0);
+    const day_number first_end = entries[at[0].first].end, last_end = entries[at[m - 1].first].end;
     for (std::size_t i = 0; i < rows; ++i) {
       const auto r = static_cast<std::size_t>(c.rows[i]);
       const std::int32_t unit = ch.org_unit[r].value;
       if (unit < 0) continue;
-      const std::size_t base = static_cast<std::size_t>(unit) * static_cast<std::size_t>(job.cells) +
-                               static_cast<std::size_t>(fixed[i]);
       const day_number registered = ch.registered_date[r], exit = ch.exit_date[r], birth = ch.birth_date[r];
+      if (by_birth && registered <= first_end && (exit == no_day || exit > last_end)) {
+        ++births[(static_cast<std::size_t>(unit) * static_cast<std::size_t>(compact_cells) +
+                  static_cast<std::size_t>(compact[i])) * spans + span_of(birth)];
+        continue;
+      }
+      const std::size_t base = static_cast<std::size_t>(unit) * static_cast<std::size_t>(job.cells) +
+                               static_cast<std::size_t>(cell_of_compact(compact[i]));
       if (on_last.absent_since(on_first, registered, exit, birth)) continue;
       if (one_run_per_band && on_first.holds(registered, exit, birth) && on_last.holds(registered, exit, birth)) {
         const std::int64_t band = band_stride ? bands[0].of(birth, band_missing) : 0;
@@ -1334,8 +1383,44 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
         previous = idx;
       }
     }
+    // The histogram's children at each end: at end j, the spans of births run in stretches
+    // with one cell offset each (a band, or absent), and a prefix sum over spans gives each
+    // stretch's count.
+    std::vector<std::int64_t> steady(by_birth ? m * unit_total : 0, 0);
+    if (by_birth) {
+      struct stretch {
+        std::size_t first, last;  // spans
+        std::int64_t offset;      // band * band_stride; -1: not on the register then
+      };
+      std::vector<std::vector<stretch>> stretches(m);
+      for (std::size_t j = 0; j < m; ++j) {
+        const register_on_day& o = on[at[j].first];
+        for (std::size_t q = 0; q < spans; ++q) {
+          const day_number birth = q < limits.size() ? limits[q] : limits.back() + 1;  // one of span q
+          std::int64_t offset = -1;
+          if (birth <= o.youngest && birth > o.oldest)
+            offset = band_stride ? bands[j].of(birth, band_missing) * band_stride : 0;
+          if (!stretches[j].empty() && stretches[j].back().offset == offset)
+            stretches[j].back().last = q;
+          else
+            stretches[j].push_back(stretch{q, q, offset});
+        }
+      }
+      std::vector<std::int64_t> prefix(spans + 1, 0);
+      for (std::size_t row = 0; row < d.org_units.size() * static_cast<std::size_t>(compact_cells); ++row) {
+        const std::int32_t* h = births.data() + row * spans;
+        for (std::size_t q = 0; q < spans; ++q) prefix[q + 1] = prefix[q] + h[q];
+        if (prefix[spans] == 0) continue;
+        const std::size_t unit = row / static_cast<std::size_t>(compact_cells);
+        const std::size_t base = unit * static_cast<std::size_t>(job.cells) +
+                                 static_cast<std::size_t>(cell_of_compact(static_cast<std::int64_t>(row % static_cast<std::size_t>(compact_cells))));
+        for (std::size_t j = 0; j < m; ++j)
+          for (const stretch& st : stretches[j])
+            if (st.offset >= 0) steady[j * unit_total + base + static_cast<std::size_t>(st.offset)] += prefix[st.last + 1] - prefix[st.first];
+      }
+    }
     // Running sums: the partial at each end.
-    std::vector<std::int64_t> now(unit_total, 0);
+    std::vector<std::int64_t> now(unit_total, 0), now_total(unit_total, 0);
     std::vector<std::vector<std::int64_t>> term_now(terms.size(), std::vector<std::int64_t>(unit_total, 0));
     for (std::size_t j = 0; j < m; ++j) {
       partial& p = *entries[at[j].first].outs[at[j].second];
@@ -1345,16 +1430,20 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
       p.terms.resize(all_terms.size());
       std::uint8_t* const touched = p.touched.data();
       const std::int64_t* const change = presence.data() + j * unit_total;
-      for (std::size_t idx = 0; idx < unit_total; ++idx) {
-        now[idx] += change[idx];
-        touched[idx] = now[idx] > 0;
+      for (std::size_t idx = 0; idx < unit_total; ++idx) now[idx] += change[idx];
+      if (by_birth) {
+        const std::int64_t* const held = steady.data() + j * unit_total;
+        for (std::size_t idx = 0; idx < unit_total; ++idx) now_total[idx] = now[idx] + held[idx];
+      } else {
+        std::copy(now.begin(), now.end(), now_total.begin());
       }
+      for (std::size_t idx = 0; idx < unit_total; ++idx) touched[idx] = now_total[idx] > 0;
       for (std::size_t t = 0; t < terms.size(); ++t)
         for (std::size_t idx = 0; idx < unit_total; ++idx)
           term_now[t][idx] += counted[(t * m + j) * unit_total + idx];
       for (std::size_t t = 0, q = 0; t < all_terms.size(); ++t) {
         const bool apart = q < terms.size() && terms[q] == t;
-        const std::vector<std::int64_t>& count = apart ? term_now[q++] : now;
+        const std::vector<std::int64_t>& count = apart ? term_now[q++] : now_total;
         accumulator& a = p.terms[t];
         size_accumulator(a, all_terms[t].kind, unit_total);
         double* const value = a.a.data();

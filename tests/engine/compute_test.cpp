@@ -261,6 +261,50 @@ indicators:
   EXPECT_EQ(c, alone);
 }
 
+TEST(ComputeKnownAnswers, ChildrenOnTheRegisterAtEveryEndCountedByBirthDay) {
+  // Children registered before the first end and never leaving are counted by their birth
+  // days: a 6th birthday on the last day of March, an 8th on 29 February 2024, a 16th on
+  // 31 March (out of 0-15), a birth after the first end, a 5th birthday on 1 March; with
+  // overlapping bands (5 is in the first that holds it).
+  const auto d = load_tables({
+      {"org_units.csv", org_units},
+      {"children.csv",
+       "child_id,birth_date,sex,org_unit,registered_date,exit_date\n"
+       "a,2018-03-31,f,19301,2020-01-01,\n"
+       "b,2016-02-29,f,19301,2020-01-01,\n"
+       "c,2008-03-31,m,19301,2020-01-01,\n"
+       "d,2024-02-15,m,19301,2020-01-01,\n"
+       "e,2012-04-01,f,19301,2020-01-01,\n"
+       "f,2019-03-01,f,19302,2020-01-01,2025-01-01\n"},
+  });
+  const auto& cat = sg::engine::catalogue::standard();
+  auto r = request("202401,202402,202403,2024Q1", {3}, {"age_band"}, {"REG_CHILDREN"});
+  r.age_bands = sg::engine::parse_age_bands("0-5,5-10,11-15");
+  const auto c = cells(sg::engine::compute(d, cat, r));
+  EXPECT_EQ(c.at("REG_CHILDREN/202401/19301/0-5/"), "1||1||");    // a (5)
+  EXPECT_EQ(c.at("REG_CHILDREN/202401/19301/5-10/"), "1||1||");   // b (7)
+  EXPECT_EQ(c.at("REG_CHILDREN/202401/19301/11-15/"), "2||2||");  // c (15), e (11)
+  EXPECT_EQ(c.at("REG_CHILDREN/202401/19302/0-5/"), "1||1||");    // f (4)
+  EXPECT_EQ(c.at("REG_CHILDREN/202402/19301/0-5/"), "2||2||");    // a, d (0)
+  EXPECT_EQ(c.at("REG_CHILDREN/202402/19301/5-10/"), "1||1||");   // b (8 on 29 February)
+  EXPECT_EQ(c.at("REG_CHILDREN/202402/19301/11-15/"), "2||2||");
+  EXPECT_EQ(c.at("REG_CHILDREN/202402/19302/0-5/"), "1||1||");    // f (4 until 1 March)
+  EXPECT_EQ(c.at("REG_CHILDREN/202403/19301/0-5/"), "1||1||");    // d
+  EXPECT_EQ(c.at("REG_CHILDREN/202403/19301/5-10/"), "2||2||");   // a (6 on the last day), b
+  EXPECT_EQ(c.at("REG_CHILDREN/202403/19301/11-15/"), "1||1||");  // e; c is 16
+  EXPECT_EQ(c.at("REG_CHILDREN/202403/19302/0-5/"), "1||1||");    // f (5)
+  EXPECT_EQ(c.at("REG_CHILDREN/2024Q1/19301/5-10/"), "2||2||");
+  // Each period alone (one end: no following) gives the same cells.
+  std::map<std::string, std::string> alone;
+  for (const char* p : {"202401", "202402", "202403", "2024Q1"}) {
+    auto one = request(p, {3}, {"age_band"}, {"REG_CHILDREN"});
+    one.age_bands = r.age_bands;
+    const auto part = cells(sg::engine::compute(d, cat, one));
+    alone.insert(part.begin(), part.end());
+  }
+  EXPECT_EQ(c, alone);
+}
+
 TEST(ComputeRequests, RejectsUnknownIndicatorsDimensionsAndLevels) {
   const auto d = load_tables({{"org_units.csv", org_units}});
   const auto& cat = sg::engine::catalogue::standard();
