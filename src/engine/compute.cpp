@@ -489,7 +489,8 @@ bool sort_by_whole_value(std::vector<std::pair<std::int64_t, double>>& pairs) {
     low = std::min(low, x);
     high = std::max(high, x);
   }
-  if (high - low > 4.0 * static_cast<double>(pairs.size()) + 65536.0) return false;
+  // (Written so that a NaN width, all values infinite, also declines.)
+  if (!(high - low <= 4.0 * static_cast<double>(pairs.size()) + 65536.0)) return false;
   std::vector<std::uint32_t> start(static_cast<std::size_t>(high - low) + 2, 0);
   for (const auto& pr : pairs) ++start[static_cast<std::size_t>(pr.second - low) + 1];
   for (std::size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
