@@ -1608,6 +1608,16 @@ void finish_one_sum(const context& ctx, side_job& job, std::size_t period_index,
   }
 }
 
+// Calls f(index) for the entry (slot * cells + cell) of every requested level's slot of the
+// unit of `key` (unit * cells + cell): where a value kept by unit rolls up to.
+template <class F>
+void for_each_slot_cell(const context& ctx, std::int64_t key, std::int64_t cells, const F& f) {
+  const auto u = static_cast<std::size_t>(key / cells);
+  const std::int64_t c = key % cells;
+  for (std::int32_t s = ctx.slot_offsets[u]; s < ctx.slot_offsets[u + 1]; ++s)
+    f(static_cast<std::size_t>(static_cast<std::int64_t>(ctx.slot_list[static_cast<std::size_t>(s)]) * cells + c));
+}
+
 // Rolls a job's partial up to the slots, finishes the aggregates, combines them per cell and
 // writes the cells with a value to job.out[period_index].
 void finish_job(const context& ctx, side_job& job, std::size_t period_index, partial& p) {
@@ -1661,19 +1671,13 @@ void finish_job(const context& ctx, side_job& job, std::size_t period_index, par
     std::vector<std::uint32_t> from;
     dest.reserve(pairs.size() * 3);
     from.reserve(pairs.size() * 3);
-    for (std::size_t i = 0; i < pairs.size(); ++i) {
-      const std::int64_t key = pairs[i].first;
-      const std::size_t u = static_cast<std::size_t>(key / cells);
-      const std::int64_t c = key % cells;
-      for (std::int32_t s = ctx.slot_offsets[u]; s < ctx.slot_offsets[u + 1]; ++s) {
-        const auto to = static_cast<std::uint32_t>(
-            static_cast<std::int64_t>(ctx.slot_list[static_cast<std::size_t>(s)]) * cells + c);
+    for (std::size_t i = 0; i < pairs.size(); ++i)
+      for_each_slot_cell(ctx, pairs[i].first, cells, [&](std::size_t to) {
         ++start[to + 1];
         touched[to] = 1;
-        dest.push_back(to);
+        dest.push_back(static_cast<std::uint32_t>(to));
         from.push_back(static_cast<std::uint32_t>(i));
-      }
-    }
+      });
     for (std::size_t i = 0; i < total; ++i) start[i + 1] += start[i];
     std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
     auto& values = bucket_values[k];
@@ -1699,16 +1703,11 @@ void finish_job(const context& ctx, side_job& job, std::size_t period_index, par
       std::uint32_t value_number = 0;
       for (std::size_t i = 0; i < pairs.size(); ++i) {
         value_number += i > 0 && !(pairs[i].second == pairs[i - 1].second);
-        const std::int64_t key = pairs[i].first;
-        const std::size_t u = static_cast<std::size_t>(key / cells);
-        const std::int64_t c = key % cells;
-        for (std::int32_t s = ctx.slot_offsets[u]; s < ctx.slot_offsets[u + 1]; ++s) {
-          const auto to = static_cast<std::size_t>(
-              static_cast<std::int64_t>(ctx.slot_list[static_cast<std::size_t>(s)]) * cells + c);
+        for_each_slot_cell(ctx, pairs[i].first, cells, [&](std::size_t to) {
           tv[to] += last[to] != value_number;
           last[to] = value_number;
           touched[to] = 1;
-        }
+        });
       }
       std::vector<std::pair<std::int64_t, double>>().swap(pairs);
       continue;
