@@ -2433,17 +2433,15 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     std::vector<std::int64_t> target_only;  // cells with a target and no numerator, by key
   };
   std::vector<block> blocks(block_count);
-  // The targets a block reads: for indicators without a breakdown or broken down by agency.
-  const auto targets_of = [&](const indicator_plan& plan) -> const std::map<target_key, target_sum>* {
-    const bool agency_only = plan.dims.size() == 1 &&
-                             ctx.dims[static_cast<std::size_t>(plan.dims[0])].info->id == dimension_id::agency;
-    if (!plan.dims.empty() && !agency_only) return nullptr;
-    auto it = targets.find(plan.def->code);
-    return it == targets.end() ? nullptr : &it->second;
-  };
   const auto is_agency_only = [&](const indicator_plan& plan) {
     return plan.dims.size() == 1 &&
            ctx.dims[static_cast<std::size_t>(plan.dims[0])].info->id == dimension_id::agency;
+  };
+  // The targets a block reads: for indicators without a breakdown or broken down by agency.
+  const auto targets_of = [&](const indicator_plan& plan) -> const std::map<target_key, target_sum>* {
+    if (!plan.dims.empty() && !is_agency_only(plan)) return nullptr;
+    auto it = targets.find(plan.def->code);
+    return it == targets.end() ? nullptr : &it->second;
   };
   // The codes of a numerator cell of plan `ip`: from its table, or decoded into `scratch`.
   const auto codes_of_cell = [&](std::size_t ip, std::int64_t cell, std::int32_t* scratch) -> const std::int32_t* {
