@@ -1307,7 +1307,7 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
       for (std::size_t q = 1; q < limits.size(); ++q)
         span_after_first.insert(span_after_first.end(), static_cast<std::size_t>(limits[q] - limits[q - 1]),
                                 static_cast<std::uint16_t>(q));
-    const auto span_of = [&](day_number birth) -> std::size_t {
+    const auto span_of_birth = [&](day_number birth) -> std::size_t {
       if (birth <= limits.front()) return 0;
       if (birth > limits.back()) return spans - 1;
       return span_after_first[static_cast<std::size_t>(birth - limits.front() - 1)];
@@ -1321,7 +1321,7 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
       const day_number registered = ch.registered_date[r], exit = ch.exit_date[r], birth = ch.birth_date[r];
       if (by_birth && registered <= first_end && (exit == no_day || exit > last_end)) {
         ++births[(static_cast<std::size_t>(unit) * static_cast<std::size_t>(compact_cells) +
-                  static_cast<std::size_t>(compact[i])) * spans + span_of(birth)];
+                  static_cast<std::size_t>(compact[i])) * spans + span_of_birth(birth)];
         continue;
       }
       const std::size_t base = static_cast<std::size_t>(unit) * static_cast<std::size_t>(job.cells) +
@@ -1387,7 +1387,7 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
     // The histogram's children at each end: at end j, the spans of births run in stretches
     // with one cell offset each (a band, or absent), and a prefix sum over spans gives each
     // stretch's count.
-    std::vector<std::int64_t> steady(by_birth ? m * unit_total : 0, 0);
+    std::vector<std::int64_t> on_throughout(by_birth ? m * unit_total : 0, 0);  // by end, (unit, cell)
     if (by_birth) {
       struct stretch {
         std::size_t first, last;  // spans
@@ -1417,7 +1417,8 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
                                  static_cast<std::size_t>(cell_of_compact(static_cast<std::int64_t>(row % static_cast<std::size_t>(compact_cells))));
         for (std::size_t j = 0; j < m; ++j)
           for (const stretch& st : stretches[j])
-            if (st.offset >= 0) steady[j * unit_total + base + static_cast<std::size_t>(st.offset)] += prefix[st.last + 1] - prefix[st.first];
+            if (st.offset >= 0)
+              on_throughout[j * unit_total + base + static_cast<std::size_t>(st.offset)] += prefix[st.last + 1] - prefix[st.first];
       }
     }
     // Running sums: the partial at each end.
@@ -1433,7 +1434,7 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
       const std::int64_t* const change = presence.data() + j * unit_total;
       for (std::size_t idx = 0; idx < unit_total; ++idx) now[idx] += change[idx];
       if (by_birth) {
-        const std::int64_t* const held = steady.data() + j * unit_total;
+        const std::int64_t* const held = on_throughout.data() + j * unit_total;
         for (std::size_t idx = 0; idx < unit_total; ++idx) now_total[idx] = now[idx] + held[idx];
       } else {
         std::copy(now.begin(), now.end(), now_total.begin());
@@ -2375,6 +2376,7 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
   // Slots are numbered in the order of their units' codes (see the context), so a job's cells,
   // kept by (slot, cell), come by slot in output order; within a slot they are put in the
   // order of their dimension codes.
+
   // The dimension codes of a numerator cell (-1 = empty).
   const auto decode_cell = [&](const side_job& num, std::int64_t cell, std::int32_t* codes) {
     std::fill(codes, codes + dim_count, -1);
@@ -2591,9 +2593,17 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     const auto codes_of = [&](std::int64_t cell) { return codes_of_cell(ip, cell, scratch_codes.data()); };
     const std::vector<std::uint32_t>& cell_rank = cell_tables[ip].rank;
     std::size_t at = first_row[b];
+    // count_block and this block decide which cells are rows alike (a value other than 0, or a
+    // target); should they ever disagree, the block would write over its neighbour's rows.
+    const std::size_t block_end = first_row[b + 1];
+    const auto miscounted = [&] {
+      throw error("internal error: the rows of " + plan.def->code + " were counted " +
+                  std::to_string(block_end - first_row[b]) + " but more or fewer were written");
+    };
     // One row: the cell's codes, numerator, denominator, value and target.
     const auto write_row = [&](std::size_t slot, std::int64_t cell, bool has_num, double num_value,
                                const target_sum* t) {
+      if (at == block_end) miscounted();
       const std::int32_t* codes = codes_of(cell);
       if (!has_num && num.count_like) {
         has_num = true;  // a count over no rows is 0
@@ -2704,6 +2714,7 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
       r->target = with_target;
     }
     if (current != SIZE_MAX) flush(current);
+    if (at != block_end) miscounted();
   };
   {
     unsigned threads = request.threads ? request.threads : std::thread::hardware_concurrency();
