@@ -59,6 +59,37 @@ inline const char* scan_unquoted(const char* p, const char* limit, unsigned& hig
   return p;
 }
 
+#if defined(__SSE2__)
+// Masks of 64 bytes at `p` (bit i for byte p[i]): separators and line feeds, line feeds
+// alone, and the bytes a plain record cannot hold (quote, carriage return, non-ASCII).
+struct block_masks {
+  std::uint64_t ends;
+  std::uint64_t line_feeds;
+  std::uint64_t odd;
+};
+
+inline block_masks scan_block(const char* p) noexcept {
+  const __m128i comma = _mm_set1_epi8(',');
+  const __m128i lf = _mm_set1_epi8('\n');
+  const __m128i cr = _mm_set1_epi8('\r');
+  const __m128i quote = _mm_set1_epi8('"');
+  block_masks m{0, 0, 0};
+  for (int i = 0; i < 4; ++i) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+    const __m128i is_lf = _mm_cmpeq_epi8(v, lf);
+    const auto ends =
+        static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, comma), is_lf)));
+    const auto lfs = static_cast<std::uint32_t>(_mm_movemask_epi8(is_lf));
+    const auto odd = static_cast<std::uint32_t>(_mm_movemask_epi8(
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quote)), v)));
+    m.ends |= static_cast<std::uint64_t>(ends) << (16 * i);
+    m.line_feeds |= static_cast<std::uint64_t>(lfs) << (16 * i);
+    m.odd |= static_cast<std::uint64_t>(odd) << (16 * i);
+  }
+  return m;
+}
+#endif
+
 // Line ends in [p, end): LF, CRLF and a lone CR each count once.
 std::uint64_t count_line_ends(const char* p, const char* end) noexcept {
   std::uint64_t n = 0;
@@ -151,6 +182,49 @@ void csv_reader::skip_to_line_end() noexcept {
   }
 }
 
+// Nearly every record of a data file is plain: ASCII fields without quotes, the header's
+// number of them, ended by a line feed. Such a record is read 64 bytes at a time, its field
+// boundaries taken from one mask per block; anything else (a quote, a carriage return, a
+// non-ASCII byte, another field count, the end of the input within 64 bytes) returns false
+// before any state changes, and the general reader below takes the record.
+bool csv_reader::next_plain(csv_record& out) {
+#if defined(__SSE2__)
+  const std::size_t expected = options_.expected_fields;
+  if (expected == 0) return false;
+  if (out.fields.size() != expected) out.fields.resize(expected);
+  std::string_view* field = out.fields.data();
+  std::size_t filled = 0;
+  const char* start = pos_;
+  const auto max_plain_bytes =
+      static_cast<std::ptrdiff_t>(std::min<std::size_t>(4096, options_.max_record_bytes));
+  for (const char* p = pos_; end_ - p >= 64 && p - pos_ <= max_plain_bytes; p += 64) {
+    const block_masks m = scan_block(p);
+    // Bits up to and including the record's line feed, if it is in this block.
+    const std::uint64_t upto = m.line_feeds != 0 ? m.line_feeds ^ (m.line_feeds - 1) : ~0ULL;
+    if ((m.odd & upto) != 0) return false;
+    for (std::uint64_t ends = m.ends & upto; ends != 0; ends &= ends - 1) {
+      if (filled == expected) return false;
+      const char* at = p + __builtin_ctzll(ends);
+      field[filled++] = std::string_view(start, static_cast<std::size_t>(at - start));
+      start = at + 1;
+    }
+    if (m.line_feeds != 0) {
+      // `start` is past the line feed; the limit counts the record without its line end.
+      if (filled != expected || start - 1 - pos_ > max_plain_bytes) return false;
+      out.blank = false;
+      out.problems.clear();
+      out.line = out.last_line = line_;
+      ++line_;
+      pos_ = start;
+      return true;
+    }
+  }
+#else
+  (void)out;
+#endif
+  return false;
+}
+
 bool csv_reader::next(csv_record& out) {
   if (pos_ >= end_) return false;
 
@@ -174,6 +248,7 @@ bool csv_reader::next(csv_record& out) {
     out.problems.clear();
     return true;
   }
+  if (next_plain(out)) return true;
 
   out.blank = false;
   out.fields.clear();

@@ -41,11 +41,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   safeguard::io::csv_reader reader(text, small);
   safeguard::io::csv_record record;
   std::size_t records = 0;
+  // The same text read without an expected field count (so never by the fast path for
+  // records of the header's width) must give the same records.
+  safeguard::io::csv_options general = small;
+  general.expected_fields = 0;
+  safeguard::io::csv_reader general_reader(text, general);
+  safeguard::io::csv_record general_record;
   while (reader.next(record)) {
     if (record.line > record.last_line || ++records > text.size() + 1) __builtin_trap();
     for (std::string_view f : record.fields)
       if (f.size() > text.size()) __builtin_trap();
+    if (!general_reader.next(general_record) || general_record.line != record.line ||
+        general_record.last_line != record.last_line || general_record.fields != record.fields)
+      __builtin_trap();
   }
+  if (general_reader.next(general_record)) __builtin_trap();
 
   std::vector<std::pair<std::string, std::string>> files = {
       {"org_units.csv", org_units}, {"agencies.csv", agencies}, {"children.csv", children},

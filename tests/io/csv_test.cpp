@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -218,6 +219,63 @@ TEST(CsvReader, OffsetAndLineTrackProgress) {
   ASSERT_TRUE(reader.next(r));
   EXPECT_FALSE(reader.next(r));
   EXPECT_EQ(reader.offset(), 9u);
+}
+
+// Records of the header's field count are read by a fast path (64 bytes at a time); any
+// record it cannot take goes to the general reader. Reading with an expected field count
+// (fast path on) must give what reading without one gives (fast path off), record for
+// record, apart from the wrong_field_count problem itself: random texts over the bytes that
+// matter (separators, both line ends, quotes, UTF-8 and invalid bytes) with records of every
+// length around the 64-byte blocks, and record limits below, at and above them.
+TEST(CsvReader, FastPathReadsAsTheGeneralReader) {
+  const std::string_view alphabet[] = {"a", "bc", ",", ",", "\n", "\n", "\r", "\"", "\xC3\xA9",
+                                       "\xFF", "0123456789", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxx"};
+  std::uint64_t state = 0x9E3779B97F4A7C15ULL;
+  const auto random = [&](std::uint64_t n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (state >> 33) % n;
+  };
+  std::size_t fast_records = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const std::uint64_t pieces = random(400);
+    // Mostly plain records (letters and separators), sometimes anything.
+    const bool plain = random(2) == 0;
+    constexpr std::size_t plain_pieces[] = {0, 1, 2, 3, 4, 5, 10, 11};  // no \r, quote, non-ASCII
+    for (std::uint64_t i = 0; i < pieces; ++i)
+      text += alphabet[plain ? plain_pieces[random(8)] : random(12)];
+    csv_options general;
+    general.max_record_bytes = std::vector<std::size_t>{8, 63, 64, 100, 1u << 20}[random(5)];
+    csv_options fast = general;
+    fast.expected_fields = 1 + random(6);
+    const auto a = read_all(text, general);
+    const auto b = read_all(text, fast);
+    ASSERT_EQ(a.size(), b.size()) << "round " << round;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      SCOPED_TRACE("round " + std::to_string(round) + ", record " + std::to_string(i));
+      EXPECT_EQ(a[i].line, b[i].line);
+      EXPECT_EQ(a[i].last_line, b[i].last_line);
+      EXPECT_EQ(a[i].blank, b[i].blank);
+      EXPECT_EQ(a[i].fields, b[i].fields);
+      std::vector<csv_problem> problems = b[i].problems;
+      const auto wrong = std::find_if(problems.begin(), problems.end(), [](const csv_problem& p) {
+        return p.kind == csv_problem_kind::wrong_field_count;
+      });
+      const bool counted_wrong = !a[i].blank && a[i].fields.size() != fast.expected_fields &&
+                                 !(a[i].problems.size() == 1 &&
+                                   a[i].problems[0].kind == csv_problem_kind::line_too_long);
+      EXPECT_EQ(wrong != problems.end(), counted_wrong);
+      if (wrong != problems.end()) problems.erase(wrong);
+      ASSERT_EQ(a[i].problems.size(), problems.size());
+      for (std::size_t k = 0; k < problems.size(); ++k) {
+        EXPECT_EQ(a[i].problems[k].kind, problems[k].kind);
+        EXPECT_EQ(a[i].problems[k].field, problems[k].field);
+      }
+      if (a[i].problems.empty() && !a[i].blank && a[i].fields.size() == fast.expected_fields)
+        ++fast_records;
+    }
+  }
+  EXPECT_GT(fast_records, 5000u);  // the texts did exercise the fast path
 }
 
 TEST(Utf8, AcceptsAndRefuses) {

@@ -84,6 +84,7 @@ class csv_reader {
 
  private:
   void skip_to_line_end() noexcept;
+  bool next_plain(csv_record& out);
 
   const char* begin_;
   const char* pos_;
