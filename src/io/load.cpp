@@ -29,6 +29,7 @@
 #include <thread>
 
 #include "io/detail/string_index.hpp"
+#include "model/detail/iso_date.hpp"
 #include "safeguard/io/csv.hpp"
 #include "safeguard/io/snapshot.hpp"
 #include "safeguard/period/period.hpp"
@@ -36,6 +37,16 @@
 namespace safeguard::io {
 
 namespace {
+
+// The per-cell accessors of row_cursor run for every cell of national data: inlined into
+// the row parsers, and their rare error paths kept out of line.
+#if defined(__GNUC__)
+#define SG_INLINE inline __attribute__((always_inline))
+#define SG_COLD __attribute__((cold, noinline))
+#else
+#define SG_INLINE inline
+#define SG_COLD
+#endif
 
 using detail::partitioned_index;
 using detail::string_index;
@@ -307,11 +318,14 @@ class dictionary_builder {
       index_.insert(dict_.values[i], static_cast<std::int32_t>(i), getter());
   }
   std::int32_t intern(std::string_view s) {
+    // Most cells repeat a few values (nearly every child is "kinh"): the last one is
+    // compared before the index is searched.
+    if (last_ >= 0 && dict_.values[static_cast<std::size_t>(last_)] == s) return last_;
     const auto next = static_cast<std::int32_t>(dict_.values.size());
     const std::int32_t found = index_.insert(s, next, getter());
-    if (found != string_index::none) return found;
+    if (found != string_index::none) return last_ = found;
     dict_.values.emplace_back(s);
-    return next;
+    return last_ = next;
   }
 
  private:
@@ -324,6 +338,7 @@ class dictionary_builder {
   key_of getter() const { return key_of{&dict_}; }
   dictionary& dict_;
   string_index index_;
+  std::int32_t last_ = -1;
 };
 
 bool is_snake_code(std::string_view s) noexcept {
@@ -600,8 +615,10 @@ std::uint64_t line_of(const std::vector<line_anchor>& anchors, std::int32_t row)
 }
 
 // One piece of a file and what parsing it found. Lines are relative to the piece's start
-// (its first line is 1) until the pieces are joined.
-struct chunk_state {
+// (its first line is 1) until the pieces are joined. Pieces lie side by side in a vector and
+// two threads update neighbouring ones at every row: each gets cache lines of its own
+// (sharing one made every row wait for the line to come back from the other core).
+struct alignas(128) chunk_state {
   std::string_view text;
   // Set for every piece but the first: what it finds counts only once its cut is known sound.
   std::unique_ptr<error_counter> local;
@@ -677,15 +694,15 @@ class row_cursor {
   std::int32_t row() const noexcept { return row_; }
 
   // The row's own identifier: required, 1 to 64 bytes; named in this row's diagnostics.
-  std::string_view own_id(int col) {
+  SG_INLINE std::string_view own_id(int col) {
     const int f = field(col);
     if (broken_) {
       if (f >= 0 && static_cast<std::size_t>(f) < record_.fields.size() && !is_bad(f))
         record_id_ = record_.fields[static_cast<std::size_t>(f)];
       return record_id_;
     }
-    std::string_view v;
-    if (!take(col, true, v)) return {};
+    const std::string_view v = take(col, true);
+    if (v.empty()) return {};
     record_id_ = v;
     if (v.size() > max_id_bytes) report("SG127", col, v, "an identifier of 1 to 64 bytes");
     return v;
@@ -693,16 +710,14 @@ class row_cursor {
 
   // An identifier that names no row (targets.indicator): 1 to 64 bytes.
   std::string_view identifier(int col, bool required) {
-    std::string_view v;
-    if (!take(col, required, v)) return {};
+    const std::string_view v = take(col, required);
+    if (v.empty()) return {};
     if (v.size() > max_id_bytes) report("SG127", col, v, "an identifier of 1 to 64 bytes");
     return v;
   }
 
   std::string_view text(int col, bool required) {
-    std::string_view v;
-    take(col, required, v);
-    return v;
+    return take(col, required);
   }
 
   // True when the cell is present and not empty (used for defaults).
@@ -711,28 +726,29 @@ class row_cursor {
     return f >= 0 && !broken_ && !is_bad(f) && !record_.fields[static_cast<std::size_t>(f)].empty();
   }
 
-  day_number date(int col, bool required) {
-    std::string_view v;
-    if (!take(col, required, v)) return no_day;
-    if (const auto d = parse_iso_date(v)) return *d;
-    report("SG121", col, v, "a date YYYY-MM-DD");
-    return no_day;
+  SG_INLINE day_number date(int col, bool required) {
+    const std::string_view v = take(col, required);
+    if (v.empty()) return no_day;
+    const day_number d = safeguard::detail::parse_iso_day(v);
+    if (d == no_day) report("SG121", col, v, "a date YYYY-MM-DD");
+    return d;
   }
 
-  date_time date_time_value(int col, bool required) {
-    std::string_view v;
-    if (!take(col, required, v)) return {};
-    if (const auto d = parse_iso_date_time(v)) return *d;
-    report("SG122", col, v, "a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM");
-    return {};
+  SG_INLINE date_time date_time_value(int col, bool required) {
+    const std::string_view v = take(col, required);
+    if (v.empty()) return {};
+    const date_time d = safeguard::detail::parse_iso_day_time(v);
+    if (d.day == no_day)
+      report("SG122", col, v, "a date YYYY-MM-DD or a date-time YYYY-MM-DDTHH:MM");
+    return d;
   }
 
   // A plain decimal integer in [low, high]; `fallback` when empty or wrong.
   std::int64_t integer(int col, bool required, std::int64_t low, std::int64_t high,
                        std::int64_t fallback, bool* ok = nullptr) {
     if (ok != nullptr) *ok = false;
-    std::string_view v;
-    if (!take(col, required, v)) return fallback;
+    const std::string_view v = take(col, required);
+    if (v.empty()) return fallback;
     std::int64_t x = 0;
     bool good = v.size() <= 19;
     for (std::size_t i = 0; good && i < v.size(); ++i) {
@@ -751,8 +767,8 @@ class row_cursor {
   }
 
   double number(int col, bool required) {
-    std::string_view v;
-    if (!take(col, required, v)) return std::numeric_limits<double>::quiet_NaN();
+    const std::string_view v = take(col, required);
+    if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
     double x = 0;
     const auto r = std::from_chars(v.data(), v.data() + v.size(), x);
     if (r.ec != std::errc() || r.ptr != v.data() + v.size() || !std::isfinite(x)) {
@@ -762,25 +778,25 @@ class row_cursor {
     return x;
   }
 
-  flag boolean(int col, flag fallback) {
-    std::string_view v;
-    if (!take(col, false, v)) return fallback;
+  SG_INLINE flag boolean(int col, flag fallback) {
+    const std::string_view v = take(col, false);
+    if (v.empty()) return fallback;
     if (v.size() == 1 && (v[0] == '0' || v[0] == '1')) return static_cast<flag>(v[0] - '0');
     report("SG125", col, v, "0 or 1");
     return fallback;
   }
 
-  code code_value(int col, const code_table& table, bool required) {
-    std::string_view v;
-    if (!take(col, required, v)) return no_code;
+  SG_INLINE code code_value(int col, const code_table& table, bool required) {
+    const std::string_view v = take(col, required);
+    if (v.empty()) return no_code;
     const code c = table.find(v);
     if (c == no_code) report("SG126", col, v, table.expected);
     return c;
   }
 
   code_set code_values(int col, const code_table& table, bool required) {
-    std::string_view v;
-    if (!take(col, required, v)) return 0;
+    const std::string_view v = take(col, required);
+    if (v.empty()) return 0;
     code_set set = 0;
     std::size_t start = 0;
     while (true) {
@@ -799,9 +815,9 @@ class row_cursor {
     return set;
   }
 
-  std::int32_t open_code(int col, dictionary_builder& dict) {
-    std::string_view v;
-    if (!take(col, false, v)) return dictionary::no_entry;
+  SG_INLINE std::int32_t open_code(int col, dictionary_builder& dict) {
+    const std::string_view v = take(col, false);
+    if (v.empty()) return dictionary::no_entry;
     if (!is_snake_code(v) || v.size() > max_id_bytes) {
       report("SG128", col, v, "a lower-case ASCII snake_case code (a-z, 0-9, _) of at most 64 bytes");
       return dictionary::no_entry;
@@ -811,8 +827,8 @@ class row_cursor {
 
   // The row `col` names in `target`, resolved at once (for defaults that depend on it).
   std::int32_t reference(int col, const ref_target& target, bool required) {
-    std::string_view v;
-    if (!take(col, required, v)) return -1;
+    const std::string_view v = take(col, required);
+    if (v.empty()) return -1;
     if (!target.check) return -1;
     const string_column& ids = *target.ids;
     const std::int32_t r = target.index->find(
@@ -824,9 +840,10 @@ class row_cursor {
   // Appends the row `col` names in `target` to `column`. References into big tables are
   // resolved in batches, a few rows later, so that their memory waits overlap.
   template <class Index>
-  void reference(int col, const ref_target& target, bool required, std::vector<Index>& column) {
-    std::string_view v;
-    if (!take(col, required, v) || !target.check) {
+  SG_INLINE void reference(int col, const ref_target& target, bool required,
+                           std::vector<Index>& column) {
+    const std::string_view v = take(col, required);
+    if (v.empty() || !target.check) {
       column.emplace_back();
       return;
     }
@@ -834,7 +851,10 @@ class row_cursor {
       column.emplace_back(reference(col, target, required));
       return;
     }
-    pending_reference p;
+    // Filled in place: a pending reference built on the stack and then copied into the
+    // vector was read back in wider loads than its fields were stored with (a store
+    // forwarding stall per field).
+    pending_reference& p = pending_.emplace_back();
     p.target = &target;
     p.column = &column;
     p.slot = [](void* c, std::size_t i) -> std::int32_t& {
@@ -848,20 +868,18 @@ class row_cursor {
     p.record_id = stable(record_id_);
     target.index->prefetch(p.hash);
     column.emplace_back();
-    pending_.push_back(p);
     if (pending_.size() >= reference_batch) resolve_pending();
   }
 
-  // Out of line and marked cold: the per-cell accessors stay small enough to inline.
-#if defined(__GNUC__)
-  __attribute__((cold, noinline))
-#endif
-  void report(std::string_view code, int col, std::string_view value, std::string expected) {
+  // Out of line and marked cold, taking views only (a std::string argument would be built at
+  // every call site, inside the per-cell accessors): those stay small enough to inline.
+  SG_COLD void report(std::string_view code, int col, std::string_view value,
+                      std::string_view expected) {
     const int f = field(col);
     keep(counter_, chunk_.diagnostics,
          make_diagnostic(code, severity::error, schema_.file, record_.line,
                          static_cast<std::uint32_t>(f + 1), schema_.columns[col].name, value,
-                         std::move(expected), record_id_));
+                         std::string(expected), record_id_));
   }
 
  private:
@@ -924,14 +942,16 @@ class row_cursor {
     return any_bad_ && static_cast<std::size_t>(f) < bad_.size() && bad_[static_cast<std::size_t>(f)];
   }
 
-  // The cell of `col` when it can be converted; reports an empty required cell.
-  bool take(int col, bool required, std::string_view& v) {
+  // The cell of `col` when it can be converted (never empty then), else an empty view: the
+  // column is missing, the cell empty (reported when required) or its record broken. The view
+  // is returned, not written through a reference: the callers read it at once, and a view
+  // stored in two halves and read back whole stalls store forwarding.
+  SG_INLINE std::string_view take(int col, bool required) {
     const int f = field(col);
-    if (f < 0 || broken_ || is_bad(f)) return false;
-    v = record_.fields[static_cast<std::size_t>(f)];
-    if (!v.empty()) return true;
-    if (required) report("SG120", col, {}, "a value (the column is required)");
-    return false;
+    if (f < 0 || broken_ || is_bad(f)) return {};
+    const std::string_view v = record_.fields[static_cast<std::size_t>(f)];
+    if (v.empty() && required) report("SG120", col, {}, "a value (the column is required)");
+    return v;
   }
 
   void take_problems() {
@@ -1493,7 +1513,7 @@ class table_job : public job {
 
   void parse_chunk(std::size_t i) override {
     row_cursor r = cursor(i);
-    parse_(r, parts_[i], estimated_rows(i));
+    parse_(r, parts_[i].table, estimated_rows(i));
   }
 
  protected:
@@ -1507,15 +1527,15 @@ class table_job : public job {
     column_sizer sizes;
     for (std::size_t i = 1; i < parts_.size(); ++i) {
       sizes.next = 0;
-      visit_columns(parts_[0], parts_[i], sizes);
+      visit_columns(parts_[0].table, parts_[i].table, sizes);
     }
     sizes.next = 0;
     sizes.reserving = true;
-    visit_columns(parts_[0], parts_[0], sizes);
+    visit_columns(parts_[0].table, parts_[0].table, sizes);
     column_appender appender;
     for (std::size_t i = 1; i < parts_.size(); ++i) {
       appender.next = 0;
-      visit_columns(parts_[0], parts_[i], appender);
+      visit_columns(parts_[0].table, parts_[i].table, appender);
     }
     std::vector<std::function<void()>> tasks;
     for (auto& appends : appender.columns)
@@ -1526,13 +1546,18 @@ class table_job : public job {
     parts_.resize(1);
   }
   void complete(std::vector<diagnostic>& out) override {
-    complete_(parts_[0], header_, anchors_, out);
+    complete_(parts_[0].table, header_, anchors_, out);
   }
 
  private:
   parse_fn parse_;
   complete_fn complete_;
-  std::vector<Table> parts_;
+  // A piece's columns on cache lines of their own, as for chunk_state: every row appends to
+  // them, and the vectors' ends of neighbouring pieces would otherwise share lines.
+  struct alignas(128) piece_table {
+    Table table;
+  };
+  std::vector<piece_table> parts_;
 };
 
 // Runs `tasks` on `threads` threads (the calling thread is one of them). An exception in a
