@@ -618,6 +618,12 @@ std::uint64_t line_of(const std::vector<line_anchor>& anchors, std::int32_t row)
 // (its first line is 1) until the pieces are joined. Pieces lie side by side in a vector and
 // two threads update neighbouring ones at every row: each gets cache lines of its own
 // (sharing one made every row wait for the line to come back from the other core).
+// A row's own id by its hash: the hash's low 32 bits (what an index slot keeps) and the row.
+struct keyed_row {
+  std::uint32_t hash;
+  std::int32_t row;
+};
+
 struct alignas(128) chunk_state {
   std::string_view text;
   // Set for every piece but the first: what it finds counts only once its cut is known sound.
@@ -627,6 +633,11 @@ struct alignas(128) chunk_state {
   std::uint64_t lines = 0;        // line ends consumed
   std::int32_t rows = 0;
   bool open_quote_at_end = false;
+  // The piece's own ids as they are read, by partition of their hash (the top bits): the
+  // duplicate check then builds each partition from these without reading the ids again.
+  // Empty for a table without an id column.
+  std::vector<std::vector<keyed_row>> own_ids;
+  unsigned own_id_shift = 64;
 };
 
 // An identifier column of a finished table, for resolving references to it.
@@ -699,12 +710,14 @@ class row_cursor {
     if (broken_) {
       if (f >= 0 && static_cast<std::size_t>(f) < record_.fields.size() && !is_bad(f))
         record_id_ = record_.fields[static_cast<std::size_t>(f)];
+      if (!record_id_.empty()) keep_own_id(record_id_);
       return record_id_;
     }
     const std::string_view v = take(col, true);
     if (v.empty()) return {};
     record_id_ = v;
     if (v.size() > max_id_bytes) report("SG127", col, v, "an identifier of 1 to 64 bytes");
+    keep_own_id(v);
     return v;
   }
 
@@ -935,6 +948,14 @@ class row_cursor {
     }
     pending_.clear();
     kept_.clear();
+  }
+
+  // Files the row's own id under its hash's partition for the duplicate check.
+  void keep_own_id(std::string_view id) {
+    if (chunk_.own_ids.empty()) return;
+    const std::uint64_t h = detail::hash_bytes(id);
+    const std::size_t p = chunk_.own_id_shift >= 64 ? 0 : static_cast<std::size_t>(h >> chunk_.own_id_shift);
+    chunk_.own_ids[p].push_back({static_cast<std::uint32_t>(h), row_});
   }
 
   int field(int col) const noexcept { return header_.field_of[static_cast<std::size_t>(col)]; }
@@ -1251,6 +1272,14 @@ struct load_context {
   bool usable[table_count] = {};  // header read and the id column present
   std::vector<diagnostic> table_diagnostics[table_count];
   partitioned_index org_unit_ids, agency_ids, child_ids, case_ids, plan_ids;
+  // Per table, the own ids its pieces filed while parsing (chunk_state::own_ids), in piece
+  // order, with the joined table's row of each piece's first row.
+  struct filed_ids {
+    unsigned log2 = 0;
+    std::vector<std::vector<std::vector<keyed_row>>> pieces;
+    std::vector<std::int32_t> first_row;
+  };
+  filed_ids own_ids[table_count];
   ref_target org_units, agencies, children, cases, plans;
   bool hierarchy_ok = false;      // parents resolved, no cycle
 };
@@ -1258,87 +1287,46 @@ struct load_context {
 void run_tasks(const std::vector<std::function<void()>>& tasks, unsigned threads);
 
 // Indexes a table's own ids and reports the ones used twice. Inserting a million ids into
-// one big table waits on memory at every insert; instead the ids are first scattered by the
-// top bits of their hash into partitions small enough to stay in the core's cache (a
-// sequential pass, each thread over its own range of rows), then every partition is built on
-// its own, the threads taking partitions in turn. Within a partition the rows keep their
-// order, so the first row of an id is the one kept and every later one is reported.
+// one big table waits on memory at every insert; instead the pieces filed their ids by the
+// top bits of the hash while parsing (chunk_state::own_ids), into partitions small enough to
+// stay in the core's cache, and every partition is built on its own here, the threads taking
+// partitions in turn. Within a partition the rows come in order (pieces in order, rows in
+// order within a piece), so the first row of an id is the one kept and every later one is
+// reported.
 void report_duplicates(load_context& ctx, int table, const header_info& header,
                        const string_column& ids, partitioned_index& index,
                        const std::vector<line_anchor>& anchors, std::vector<diagnostic>& out) {
   const table_schema& schema = schemas[table];
-  const std::size_t n = ids.size();
-  constexpr std::size_t keys_per_partition = std::size_t{1} << 14;  // 32k slots: 256 KiB
-  unsigned log2 = 0;
-  while (log2 < 12 && (n >> log2) > keys_per_partition) ++log2;
-  index.reset(log2);
+  load_context::filed_ids filed = std::move(ctx.own_ids[table]);
+  ctx.own_ids[table] = {};
+  index.reset(filed.log2);
   const std::size_t parts = index.partitions();
-
-  // Pass 1: how many ids of each row range fall in each partition.
-  const std::size_t ranges = n >= (std::size_t{1} << 16) ? std::max(1u, ctx.threads) : 1;
-  const auto range_begin = [&](std::size_t k) { return n * k / ranges; };
-  std::vector<std::size_t> counts(ranges * parts, 0);
-  std::vector<std::function<void()>> tasks;
-  for (std::size_t k = 0; k < ranges; ++k)
-    tasks.emplace_back([&, k] {
-      std::size_t* count = &counts[k * parts];
-      for (std::size_t r = range_begin(k); r < range_begin(k + 1); ++r)
-        if (!ids[r].empty()) ++count[index.partition_of(detail::hash_bytes(ids[r]))];
-    });
-  run_tasks(tasks, ctx.threads);
-
-  // Pass 2: scatter (32-bit hash, row) pairs, partition by partition, ranges in row order.
-  struct keyed_row {
-    std::uint32_t hash;
-    std::int32_t row;
-  };
-  std::vector<std::size_t> first_of_partition(parts + 1, 0);
-  std::vector<std::size_t> cursor(ranges * parts);
-  std::size_t at = 0;
-  for (std::size_t p = 0; p < parts; ++p) {
-    first_of_partition[p] = at;
-    for (std::size_t k = 0; k < ranges; ++k) {
-      cursor[k * parts + p] = at;
-      at += counts[k * parts + p];
-    }
-  }
-  first_of_partition[parts] = at;
-  std::vector<keyed_row> scattered(at);
-  tasks.clear();
-  for (std::size_t k = 0; k < ranges; ++k)
-    tasks.emplace_back([&, k] {
-      std::size_t* next = &cursor[k * parts];
-      for (std::size_t r = range_begin(k); r < range_begin(k + 1); ++r) {
-        if (ids[r].empty()) continue;
-        const std::uint64_t h = detail::hash_bytes(ids[r]);
-        scattered[next[index.partition_of(h)]++] = {static_cast<std::uint32_t>(h),
-                                                     static_cast<std::int32_t>(r)};
-      }
-    });
-  run_tasks(tasks, ctx.threads);
-
-  // Pass 3: build each partition from its rows.
   std::vector<std::vector<diagnostic>> found(parts);
   const auto get = [&](std::int32_t i) { return ids[static_cast<std::size_t>(i)]; };
-  tasks.clear();
+  std::vector<std::function<void()>> tasks;
   for (std::size_t p = 0; p < parts; ++p)
     tasks.emplace_back([&, p] {
       string_index& into = index.partition(p);
-      into.reserve(first_of_partition[p + 1] - first_of_partition[p]);
-      for (std::size_t i = first_of_partition[p]; i < first_of_partition[p + 1]; ++i) {
-        const keyed_row k = scattered[i];
-        const std::int32_t first = into.insert_row(k.hash, k.row, get);
-        if (first == string_index::none) continue;
-        const std::string_view id = get(k.row);
-        keep(ctx.shared, found[p],
-             make_diagnostic("SG130", severity::error, schema.file, line_of(anchors, k.row),
-                             column_number(header, schema.id_column),
-                             schema.columns[schema.id_column].name, id,
-                             "a unique " + std::string(schema.columns[schema.id_column].name) +
-                                 " (already on line " + std::to_string(line_of(anchors, first)) +
-                                 ")",
-                             id));
-        if (ctx.shared.stop.load(std::memory_order_relaxed)) return;
+      std::size_t count = 0;
+      for (const auto& piece : filed.pieces) count += p < piece.size() ? piece[p].size() : 0;
+      into.reserve(count);
+      for (std::size_t i = 0; i < filed.pieces.size(); ++i) {
+        if (p >= filed.pieces[i].size()) continue;
+        for (const keyed_row k : filed.pieces[i][p]) {
+          const std::int32_t row = k.row + filed.first_row[i];
+          const std::int32_t first = into.insert_row(k.hash, row, get);
+          if (first == string_index::none) continue;
+          const std::string_view id = get(row);
+          keep(ctx.shared, found[p],
+               make_diagnostic(
+                   "SG130", severity::error, schema.file, line_of(anchors, row),
+                   column_number(header, schema.id_column), schema.columns[schema.id_column].name,
+                   id,
+                   "a unique " + std::string(schema.columns[schema.id_column].name) +
+                       " (already on line " + std::to_string(line_of(anchors, first)) + ")",
+                   id));
+          if (ctx.shared.stop.load(std::memory_order_relaxed)) return;
+        }
       }
     });
   run_tasks(tasks, ctx.threads);
@@ -1371,14 +1359,18 @@ class job {
         id_col < 0 || header_.field_of[static_cast<std::size_t>(id_col)] >= 0;
     const std::string_view data = text.substr(header_.data_offset);
     ctx_.shared.bytes_done += header_.data_offset;
+    // Partitions of the own ids (see report_duplicates): about 16,384 ids each at most,
+    // counting rows from the size (rows of any table with an id are longer than 16 bytes).
+    own_id_log2_ = 0;
+    if (id_col >= 0)
+      while (own_id_log2_ < 12 && ((data.size() / 16) >> own_id_log2_) > (std::size_t{1} << 14))
+        ++own_id_log2_;
     for (const std::string_view piece : split(data)) {
-      chunk_state c;
-      c.text = piece;
-      if (!chunks_.empty()) {
-        c.local = std::make_unique<error_counter>();
-        c.local->max_errors = ctx_.shared.max_errors;
+      chunks_.push_back(new_chunk(piece));
+      if (chunks_.size() > 1) {
+        chunks_.back().local = std::make_unique<error_counter>();
+        chunks_.back().local->max_errors = ctx_.shared.max_errors;
       }
-      chunks_.push_back(std::move(c));
     }
     reset_parts(chunks_.size());  // before the threads start: they only touch their own part
   }
@@ -1407,17 +1399,20 @@ class job {
       const char* begin = chunks_.front().text.data();
       const char* end = chunks_.back().text.data() + chunks_.back().text.size();
       chunks_.clear();
-      chunk_state whole;
-      whole.text = std::string_view(begin, static_cast<std::size_t>(end - begin));
-      chunks_.push_back(std::move(whole));
+      chunks_.push_back(new_chunk(std::string_view(begin, static_cast<std::size_t>(end - begin))));
       sound = 1;
       reset_parts(1);
       parse_chunk(0);
     }
     std::uint64_t line_offset = header_.last_line;
     std::int32_t row_offset = 0;
+    load_context::filed_ids& filed = ctx_.own_ids[table_];
+    filed = {};
+    filed.log2 = own_id_log2_;
     for (std::size_t i = 0; i < sound; ++i) {
       chunk_state& c = chunks_[i];
+      filed.pieces.push_back(std::move(c.own_ids));
+      filed.first_row.push_back(row_offset);
       for (diagnostic& d : c.diagnostics) {
         if (d.line > 0) d.line += line_offset;
         if (c.local) {
@@ -1452,11 +1447,22 @@ class job {
   }
   std::size_t estimated_rows(std::size_t i) const { return count_lines(chunks_[i].text); }
 
+  chunk_state new_chunk(std::string_view text) const {
+    chunk_state c;
+    c.text = text;
+    if (schemas[table_].id_column >= 0) {
+      c.own_ids.resize(std::size_t{1} << own_id_log2_);
+      c.own_id_shift = own_id_log2_ == 0 ? 64 : 64 - own_id_log2_;
+    }
+    return c;
+  }
+
   load_context& ctx_;
   const int table_;
   header_info header_;
   std::vector<chunk_state> chunks_;
   std::vector<line_anchor> anchors_;
+  unsigned own_id_log2_ = 0;
 
  private:
   // Pieces of at least 4 MiB (about 4 per thread), cut right after a line end that neither

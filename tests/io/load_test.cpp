@@ -879,17 +879,17 @@ TEST(LoadParallel, LineNumbersOfLateErrorsAreExact) {
 }
 
 TEST(LoadParallel, DuplicatesOfABigTableAreFoundAcrossPartitionsInRowOrder) {
-  // 200,000 children: the id index is built in many partitions from two row ranges. Row
-  // 150,000 repeats row 10 (the ranges meet at row 100,000) and the last row repeats row
-  // 150,001; a case refers to a child deep in the table.
+  // 400,000 children (14 MB: three pieces on two threads, the id index in many partitions
+  // filed by the pieces as they parse). Row 350,000 repeats row 10 (pieces apart) and the
+  // last row repeats row 350,001; a case refers to a child deep in the table.
   std::string text = child_header;
-  std::string id_at_150001;
-  for (int i = 0; i < 200000; ++i) {
+  for (int i = 0; i < 400000; ++i) {
     std::string id = "id" + std::to_string(i);
-    if (i == 150000) id = "id10";
-    if (i == 199999) id = "id150001";
+    if (i == 350000) id = "id10";
+    if (i == 399999) id = "id350001";
     text += id + ",2012-01-01,f,6700,,,2020-01-15,,\n";
   }
+  ASSERT_GT(text.size(), std::size_t{12} << 20);
   files f = base_files();
   f["children.csv"] = text;
   f["cases.csv"] = "case_id,child_id,reported_date,concerns,org_unit\n"
@@ -904,16 +904,16 @@ TEST(LoadParallel, DuplicatesOfABigTableAreFoundAcrossPartitionsInRowOrder) {
     for (const diagnostic& d : r.diagnostics)
       if (d.code == "SG130") duplicates.push_back(&d);
     ASSERT_EQ(duplicates.size(), 2u) << dump(r);
-    EXPECT_EQ(duplicates[0]->line, 150002u);
+    EXPECT_EQ(duplicates[0]->line, 350002u);
     EXPECT_NE(duplicates[0]->expected.find("already on line 12"), std::string::npos);
-    EXPECT_EQ(duplicates[1]->line, 200001u);
-    EXPECT_NE(duplicates[1]->expected.find("already on line 150003"), std::string::npos);
+    EXPECT_EQ(duplicates[1]->line, 400001u);
+    EXPECT_NE(duplicates[1]->expected.find("already on line 350003"), std::string::npos);
     EXPECT_EQ(find(r, "SG131"), nullptr) << dump(r);  // the case's child is found
   }
   // Without the duplicates the load succeeds and the reference points at the right row.
   std::string& t = f["children.csv"];
   t.replace(t.find("\nid10,2012"), 5, "\nidX0");
-  t.replace(t.rfind("\nid150001,"), 9, "\nidLAST1");
+  t.replace(t.rfind("\nid350001,"), 9, "\nidLAST1");
   dataset d;
   load_options o;
   o.threads = 2;
