@@ -1099,13 +1099,22 @@ void append(std::vector<T>& dst, std::vector<T>& src) {
   std::vector<T>().swap(src);
 }
 
-void append(string_column& dst, string_column& src) {
-  std::string& bytes = dst.mutable_bytes();
+// A string column's bytes and offsets are appended by two tasks (they are a big table's
+// biggest column): `base` is where the piece's bytes start in the joined bytes.
+void append_bytes(string_column& dst, string_column& src) {
+  dst.mutable_bytes().append(src.bytes());
+  std::string().swap(src.mutable_bytes());
+}
+
+void append_offsets(string_column& dst, string_column& src, std::uint64_t base) {
   std::vector<std::uint64_t>& offsets = dst.mutable_offsets();
-  const std::uint64_t base = bytes.size();
-  bytes.append(src.bytes());
-  for (std::size_t i = 1; i < src.offsets().size(); ++i) offsets.push_back(base + src.offsets()[i]);
-  src = string_column();
+  const std::uint64_t* from = src.offsets().data() + 1;  // offsets[0] is 0
+  const std::size_t n = src.offsets().size() - 1;
+  const std::size_t at = offsets.size();
+  offsets.resize(at + n);
+  std::uint64_t* to = offsets.data() + at;
+  for (std::size_t i = 0; i < n; ++i) to[i] = base + from[i];
+  std::vector<std::uint64_t>().swap(src.mutable_offsets());
 }
 
 // Adds up the sizes of the pieces' columns (first pass), then reserves them (second pass).
@@ -1153,9 +1162,24 @@ struct column_appender {
     if (next == columns.size()) columns.emplace_back();
     return columns[next++];
   }
-  template <class C>
-  void operator()(C& d, C& s) {
+  // The bytes already in each string column or registered to be appended to it, by the
+  // position of its bytes task.
+  std::vector<std::uint64_t> bytes_so_far;
+
+  template <class T>
+  void operator()(std::vector<T>& d, std::vector<T>& s) {
     column().emplace_back([&d, &s] { append(d, s); });
+  }
+  void operator()(string_column& d, string_column& s) {
+    const std::size_t position = next;
+    if (position == columns.size()) {  // the first piece appended: d holds the first piece
+      bytes_so_far.resize(position + 1);
+      bytes_so_far[position] = d.bytes().size();
+    }
+    column().emplace_back([&d, &s] { append_bytes(d, s); });
+    const std::uint64_t base = bytes_so_far[position];
+    bytes_so_far[position] += s.bytes().size();
+    column().emplace_back([&d, &s, base] { append_offsets(d, s, base); });
   }
   // Re-codes a piece's dictionary positions into the joined table's dictionary.
   void coded(std::vector<std::int32_t>& d, dictionary& d_dict, std::vector<std::int32_t>& s,
