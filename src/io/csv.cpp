@@ -79,8 +79,8 @@ inline block_masks scan_block(const char* p) noexcept {
   for (int i = 0; i < 4; ++i) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
     const __m128i is_lf = _mm_cmpeq_epi8(v, lf);
-    const auto ends =
-        static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, comma), is_lf)));
+    const __m128i is_end = _mm_or_si128(_mm_cmpeq_epi8(v, comma), is_lf);
+    const auto ends = static_cast<std::uint32_t>(_mm_movemask_epi8(is_end));
     const auto lfs = static_cast<std::uint32_t>(_mm_movemask_epi8(is_lf));
     const auto odd = static_cast<std::uint32_t>(_mm_movemask_epi8(
         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quote)), v)));

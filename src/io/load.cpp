@@ -954,7 +954,8 @@ class row_cursor {
   void keep_own_id(std::string_view id) {
     if (chunk_.own_ids.empty()) return;
     const std::uint64_t h = detail::hash_bytes(id);
-    const std::size_t p = chunk_.own_id_shift >= 64 ? 0 : static_cast<std::size_t>(h >> chunk_.own_id_shift);
+    const std::size_t p =
+        chunk_.own_id_shift >= 64 ? 0 : static_cast<std::size_t>(h >> chunk_.own_id_shift);
     chunk_.own_ids[p].push_back({static_cast<std::uint32_t>(h), row_});
   }
 
