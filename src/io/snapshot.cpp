@@ -31,6 +31,7 @@
 #include <boost/archive/binary_oarchive.hpp>
 #include <boost/serialization/binary_object.hpp>
 #include <fmt/format.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "io/detail/snapshot_checksum.hpp"
@@ -663,6 +664,30 @@ class payload_source : public std::streambuf {
   snapshot_checksum sum_;
 };
 
+// Sizes an empty column for `n` values. Most of a snapshot's load time is the kernel handing
+// out and zeroing the columns' memory, one page fault per 4 KiB page; a column of more than a
+// few pages asks for its pages in one call instead (MADV_POPULATE_WRITE, Linux 5.14), huge
+// pages where the kernel has them. Both are hints: on a kernel without them the first touch
+// faults the pages in as before.
+template <class Column>
+void size_fresh(Column& v, std::size_t n) {
+  v.reserve(n);
+#if defined(__linux__)
+  constexpr std::size_t populate_write = 23;  // MADV_POPULATE_WRITE, absent from older headers
+  constexpr std::uintptr_t page = 4096;
+  const auto begin = reinterpret_cast<std::uintptr_t>(v.data() + v.size());
+  const auto first = (begin + page - 1) & ~(page - 1);
+  const auto last = (reinterpret_cast<std::uintptr_t>(v.data()) + n * sizeof(*v.data())) & ~(page - 1);
+  if (last > first + 16 * page) {
+#if defined(MADV_HUGEPAGE)
+    ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#endif
+    ::madvise(reinterpret_cast<void*>(first), last - first, static_cast<int>(populate_write));
+  }
+#endif
+  v.resize(n);
+}
+
 // Sizes a big table's columns on a helper thread while the reader fills those already
 // sized: allocating and first touching fresh memory (page faults) costs about as much as
 // reading the file, and the two overlap. Column k is handed over once `ready` passes k. The
@@ -675,11 +700,11 @@ class column_allocator {
   // The helper's side, as a visitor of the table's columns.
   template <class T, class Rule>
   void column(std::vector<T>& v, const char*, const Rule&) {
-    step(sizeof(T) * rows_, [&] { v.resize(static_cast<std::size_t>(rows_)); });
+    step(sizeof(T) * rows_, [&] { size_fresh(v, static_cast<std::size_t>(rows_)); });
   }
   void strings(string_column& c, const char*) {
     step(sizeof(std::uint64_t) * (rows_ + 1),
-         [&] { c.mutable_offsets().resize(static_cast<std::size_t>(rows_ + 1)); });
+         [&] { size_fresh(c.mutable_offsets(), static_cast<std::size_t>(rows_ + 1)); });
   }
   void dictionary(safeguard::dictionary&, const char*) {}
   template <class Check>
@@ -793,7 +818,7 @@ class reader {
     if (ahead_)
       ahead_->wait(next_++);
     else
-      v.resize(fits(rows_, sizeof(T)));
+      size_fresh(v, fits(rows_, sizeof(T)));
     raw(v.data(), v.size() * sizeof(T));
     if (!all_valid(v, rule)) fail(name);
   }
@@ -803,7 +828,7 @@ class reader {
     if (ahead_)
       ahead_->wait(next_++);
     else
-      offsets.resize(fits(rows_ + 1, sizeof(std::uint64_t)));
+      size_fresh(offsets, fits(rows_ + 1, sizeof(std::uint64_t)));
     raw(offsets.data(), offsets.size() * sizeof(std::uint64_t));
     bytes(c.mutable_bytes());
     if (!offsets_ok(c))
@@ -841,7 +866,7 @@ class reader {
     return static_cast<std::size_t>(count);
   }
   void bytes(std::string& s) {
-    s.resize(fits(u64(), 1));
+    size_fresh(s, fits(u64(), 1));
     raw(s.data(), s.size());
   }
   void raw(void* p, std::size_t n) {
