@@ -1,5 +1,5 @@
 // The CSV tokenizer. A plain record (ASCII, no quotes, the expected number of fields, ended by
-// a line feed: nearly every record of a data file) is read 64 bytes at a time from separator
+// LF or CRLF: nearly every record of a data file) is read 64 bytes at a time from separator
 // masks (next_plain); any other record goes through the general reader, where unquoted
 // fields are scanned 16 bytes at a time, quoted fields with memchr, and only a field with ""
 // escapes is copied (into a per-record scratch buffer). Every scan is bounded by the record
@@ -63,10 +63,11 @@ inline const char* scan_unquoted(const char* p, const char* limit, unsigned& hig
 
 #if defined(__SSE2__)
 // Masks of 64 bytes at `p` (bit i for byte p[i]): separators and line feeds, line feeds
-// alone, and the bytes a plain record cannot hold (quote, carriage return, non-ASCII).
+// alone, carriage returns, and the bytes a plain record cannot hold (quote, non-ASCII).
 struct block_masks {
   std::uint64_t ends;
   std::uint64_t line_feeds;
+  std::uint64_t carriage_returns;
   std::uint64_t odd;
 };
 
@@ -75,17 +76,19 @@ inline block_masks scan_block(const char* p) noexcept {
   const __m128i lf = _mm_set1_epi8('\n');
   const __m128i cr = _mm_set1_epi8('\r');
   const __m128i quote = _mm_set1_epi8('"');
-  block_masks m{0, 0, 0};
+  block_masks m{0, 0, 0, 0};
   for (int i = 0; i < 4; ++i) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
     const __m128i is_lf = _mm_cmpeq_epi8(v, lf);
     const __m128i is_end = _mm_or_si128(_mm_cmpeq_epi8(v, comma), is_lf);
     const auto ends = static_cast<std::uint32_t>(_mm_movemask_epi8(is_end));
     const auto lfs = static_cast<std::uint32_t>(_mm_movemask_epi8(is_lf));
-    const auto odd = static_cast<std::uint32_t>(_mm_movemask_epi8(
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quote)), v)));
+    const auto crs = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, cr)));
+    const auto odd =
+        static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, quote), v)));
     m.ends |= static_cast<std::uint64_t>(ends) << (16 * i);
     m.line_feeds |= static_cast<std::uint64_t>(lfs) << (16 * i);
+    m.carriage_returns |= static_cast<std::uint64_t>(crs) << (16 * i);
     m.odd |= static_cast<std::uint64_t>(odd) << (16 * i);
   }
   return m;
@@ -176,6 +179,11 @@ csv_reader::csv_reader(std::string_view text, csv_options options) noexcept
   }
 }
 
+void csv_reader::skip_to_end() noexcept {
+  line_ += count_line_ends(pos_, end_);
+  pos_ = end_;
+}
+
 void csv_reader::skip_to_line_end() noexcept {
   while (pos_ < end_ && *pos_ != '\n' && *pos_ != '\r') ++pos_;
   if (pos_ < end_) {
@@ -185,10 +193,10 @@ void csv_reader::skip_to_line_end() noexcept {
 }
 
 // Nearly every record of a data file is plain: ASCII fields without quotes, the header's
-// number of them, ended by a line feed. Such a record is read 64 bytes at a time, its field
-// boundaries taken from one mask per block; anything else (a quote, a carriage return, a
-// non-ASCII byte, another field count, the end of the input within 64 bytes) returns false
-// before any state changes, and the general reader below takes the record.
+// number of them, ended by a line feed or CRLF. Such a record is read 64 bytes at a time, its
+// field boundaries taken from one mask per block; anything else (a quote, another carriage
+// return, a non-ASCII byte, another field count, the end of the input within 64 bytes)
+// returns false before any state changes, and the general reader below takes the record.
 bool csv_reader::next_plain(csv_record& out) {
 #if defined(__SSE2__)
   const std::size_t expected = options_.expected_fields;
@@ -203,16 +211,23 @@ bool csv_reader::next_plain(csv_record& out) {
     const block_masks m = scan_block(p);
     // Bits up to and including the record's line feed, if it is in this block.
     const std::uint64_t upto = m.line_feeds != 0 ? m.line_feeds ^ (m.line_feeds - 1) : ~0ULL;
-    if ((m.odd & upto) != 0) return false;
+    // A carriage return is allowed right before the line feed (CRLF files), nowhere else.
+    const std::uint64_t crlf = (m.line_feeds & (0 - m.line_feeds)) >> 1;
+    const std::uint64_t crs = m.carriage_returns & upto;
+    if ((m.odd & upto) != 0 || (crs & ~crlf) != 0) return false;
     for (std::uint64_t ends = m.ends & upto; ends != 0; ends &= ends - 1) {
       if (filled == expected) return false;
       const char* at = p + __builtin_ctzll(ends);
-      field[filled++] = std::string_view(start, static_cast<std::size_t>(at - start));
+      // The line feed ends the last field; its CR, if any, is not part of it.
+      const bool last = (ends & (ends - 1)) == 0;
+      const char* field_end = last && crs != 0 && *at == '\n' ? at - 1 : at;
+      field[filled++] = std::string_view(start, static_cast<std::size_t>(field_end - start));
       start = at + 1;
     }
     if (m.line_feeds != 0) {
       // `start` is past the line feed; the limit counts the record without its line end.
-      if (filled != expected || start - 1 - pos_ > max_plain_bytes) return false;
+      if (filled != expected || start - 1 - (crs != 0 ? 1 : 0) - pos_ > max_plain_bytes)
+        return false;
       out.blank = false;
       out.problems.clear();
       out.line = out.last_line = line_;

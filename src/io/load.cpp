@@ -674,6 +674,10 @@ class row_cursor {
       if (counter_.stop.load(std::memory_order_relaxed) ||
           shared_.stop.load(std::memory_order_relaxed)) {
         resolve_pending();
+        // The lines of the rest of the piece still count: the pieces after it number their
+        // diagnostics' lines from this piece's line count.
+        reader_.skip_to_end();
+        chunk_.lines = reader_.line() - 1;
         return false;
       }
       maintain();

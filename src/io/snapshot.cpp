@@ -665,25 +665,23 @@ class payload_source : public std::streambuf {
 };
 
 // Sizes an empty column for `n` values. Most of a snapshot's load time is the kernel handing
-// out and zeroing the columns' memory, one page fault per 4 KiB page; a column of more than a
-// few pages asks for its pages in one call instead (MADV_POPULATE_WRITE, Linux 5.14), huge
-// pages where the kernel has them. Both are hints: on a kernel without them the first touch
-// faults the pages in as before.
+// out and zeroing the columns' memory, one page fault per page; a column of more than a few
+// pages asks for its pages in one call instead (MADV_POPULATE_WRITE, Linux 5.14). A hint: on a
+// kernel without it the first touch faults the pages in as before. (Huge pages were not asked
+// for: the advice would stay on the heap's memory after the column is freed.)
 template <class Column>
 void size_fresh(Column& v, std::size_t n) {
   v.reserve(n);
 #if defined(__linux__)
-  constexpr std::size_t populate_write = 23;  // MADV_POPULATE_WRITE, absent from older headers
-  constexpr std::uintptr_t page = 4096;
+  constexpr int populate_write = 23;  // MADV_POPULATE_WRITE, absent from older headers
+  static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
   const auto begin = reinterpret_cast<std::uintptr_t>(v.data() + v.size());
+  const auto end = reinterpret_cast<std::uintptr_t>(v.data()) + n * sizeof(*v.data());
+  // Whole pages inside the capacity only: the kernel would round a partial page up.
   const auto first = (begin + page - 1) & ~(page - 1);
-  const auto last = (reinterpret_cast<std::uintptr_t>(v.data()) + n * sizeof(*v.data())) & ~(page - 1);
-  if (last > first + 16 * page) {
-#if defined(MADV_HUGEPAGE)
-    ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
-#endif
-    ::madvise(reinterpret_cast<void*>(first), last - first, static_cast<int>(populate_write));
-  }
+  const auto last = end & ~(page - 1);
+  if (last > first + 16 * page)
+    ::madvise(reinterpret_cast<void*>(first), last - first, populate_write);
 #endif
   v.resize(n);
 }

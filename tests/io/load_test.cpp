@@ -878,6 +878,32 @@ TEST(LoadParallel, LineNumbersOfLateErrorsAreExact) {
   EXPECT_EQ(d->record_id, "late");
 }
 
+TEST(LoadParallel, ErrorsPastTheLimitKeepTheirLines) {
+  // 400,000 children (14 MB: several pieces) with a bad birth date on every 1,000th row, and a
+  // limit of 5 errors: a piece that stops at the limit still counts its lines, so the pieces
+  // after it number their diagnostics right (each kept error's line follows from its id).
+  std::string text = child_header;
+  for (int i = 0; i < 400000; ++i)
+    text += "id" + std::to_string(i) + (i % 1000 == 999 ? ",2012-13-01" : ",2012-01-01") +
+            ",f,6700,,,2020-01-15,,\n";
+  files f = base_files();
+  f["children.csv"] = text;
+  for (unsigned threads : {2u, 3u}) {
+    load_options o;
+    o.threads = threads;
+    o.max_errors = 5;
+    const load_report r = load_files(f, o);
+    std::size_t checked = 0;
+    for (const diagnostic& d : r.diagnostics) {
+      if (d.code != "SG121") continue;
+      ASSERT_EQ(d.record_id.substr(0, 2), "id");
+      EXPECT_EQ(d.line, std::stoull(d.record_id.substr(2)) + 2) << d.record_id;
+      ++checked;
+    }
+    EXPECT_EQ(checked, 5u) << dump(r);
+  }
+}
+
 TEST(LoadParallel, DuplicatesOfABigTableAreFoundAcrossPartitionsInRowOrder) {
   // 400,000 children (14 MB: three pieces on two threads, the id index in many partitions
   // filed by the pieces as they parse). Row 350,000 repeats row 10 (pieces apart) and the

@@ -73,6 +73,10 @@ class csv_reader {
   /// Never throws on any input except std::bad_alloc.
   bool next(csv_record& out);
 
+  /// Skips the rest of the input without reading records, counting its line ends (so that
+  /// line() is then the input's last line + 1, as after reading every record).
+  void skip_to_end() noexcept;
+
   /// Changes the expected field count from the next record on (typically after the header).
   void set_expected_fields(std::size_t n) noexcept { options_.expected_fields = n; }
   /// The 1-based line on which the next record starts (the number of line ends read + 1).
