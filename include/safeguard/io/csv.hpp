@@ -50,7 +50,7 @@ struct csv_record {
 
 /// Reader settings.
 struct csv_options {
-  /// A record longer than this (in bytes, line ends included) is reported as
+  /// A record longer than this (in bytes, without its line end) is reported as
   /// csv_problem_kind::line_too_long and skipped up to the next line end.
   std::size_t max_record_bytes = std::size_t{1} << 20;
   /// When non-zero, a record with another number of fields gets a wrong_field_count problem.
