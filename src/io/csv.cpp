@@ -218,9 +218,10 @@ bool csv_reader::next_plain(csv_record& out) {
     for (std::uint64_t ends = m.ends & upto; ends != 0; ends &= ends - 1) {
       if (filled == expected) return false;
       const char* at = p + __builtin_ctzll(ends);
-      // The line feed ends the last field; its CR, if any, is not part of it.
-      const bool last = (ends & (ends - 1)) == 0;
-      const char* field_end = last && crs != 0 && *at == '\n' ? at - 1 : at;
+      // The line feed (the last end when the block has one) ends the last field; its CR, if
+      // any, is not part of it.
+      const bool line_feed = (ends & (ends - 1)) == 0 && m.line_feeds != 0;
+      const char* field_end = line_feed && crs != 0 ? at - 1 : at;
       field[filled++] = std::string_view(start, static_cast<std::size_t>(field_end - start));
       start = at + 1;
     }

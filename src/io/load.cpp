@@ -614,16 +614,16 @@ std::uint64_t line_of(const std::vector<line_anchor>& anchors, std::int32_t row)
   return it->line + static_cast<std::uint64_t>(row - it->row);
 }
 
-// One piece of a file and what parsing it found. Lines are relative to the piece's start
-// (its first line is 1) until the pieces are joined. Pieces lie side by side in a vector and
-// two threads update neighbouring ones at every row: each gets cache lines of its own
-// (sharing one made every row wait for the line to come back from the other core).
 // A row's own id by its hash: the hash's low 32 bits (what an index slot keeps) and the row.
 struct keyed_row {
   std::uint32_t hash;
   std::int32_t row;
 };
 
+// One piece of a file and what parsing it found. Lines are relative to the piece's start
+// (its first line is 1) until the pieces are joined. Pieces lie side by side in a vector and
+// two threads update neighbouring ones at every row: each gets cache lines of its own
+// (sharing one made every row wait for the line to come back from the other core).
 struct alignas(128) chunk_state {
   std::string_view text;
   // Set for every piece but the first: what it finds counts only once its cut is known sound.
@@ -633,11 +633,11 @@ struct alignas(128) chunk_state {
   std::uint64_t lines = 0;        // line ends consumed
   std::int32_t rows = 0;
   bool open_quote_at_end = false;
-  // The piece's own ids as they are read, by partition of their hash (the top bits): the
-  // duplicate check then builds each partition from these without reading the ids again.
-  // Empty for a table without an id column.
+  // The piece's own ids as they are read, by partition of their hash among 2^own_id_log2
+  // (partitioned_index::partition_of): the duplicate check then builds each partition from
+  // these without reading the ids again. Empty for a table without an id column.
   std::vector<std::vector<keyed_row>> own_ids;
-  unsigned own_id_shift = 64;
+  unsigned own_id_log2 = 0;
 };
 
 // An identifier column of a finished table, for resolving references to it.
@@ -958,9 +958,8 @@ class row_cursor {
   void keep_own_id(std::string_view id) {
     if (chunk_.own_ids.empty()) return;
     const std::uint64_t h = detail::hash_bytes(id);
-    const std::size_t p =
-        chunk_.own_id_shift >= 64 ? 0 : static_cast<std::size_t>(h >> chunk_.own_id_shift);
-    chunk_.own_ids[p].push_back({static_cast<std::uint32_t>(h), row_});
+    chunk_.own_ids[partitioned_index::partition_of(h, chunk_.own_id_log2)].push_back(
+        {static_cast<std::uint32_t>(h), row_});
   }
 
   int field(int col) const noexcept { return header_.field_of[static_cast<std::size_t>(col)]; }
@@ -1481,7 +1480,7 @@ class job {
     c.text = text;
     if (schemas[table_].id_column >= 0) {
       c.own_ids.resize(std::size_t{1} << own_id_log2_);
-      c.own_id_shift = own_id_log2_ == 0 ? 64 : 64 - own_id_log2_;
+      c.own_id_log2 = own_id_log2_;
     }
     return c;
   }

@@ -199,12 +199,14 @@ class partitioned_index {
   /// Empties the index and splits it into 2^log2 partitions.
   void reset(unsigned log2) {
     parts_.assign(std::size_t{1} << log2, string_index());
-    shift_ = 64 - log2;
+    log2_ = log2;
   }
   std::size_t partitions() const noexcept { return parts_.size(); }
-  std::size_t partition_of(std::uint64_t hash) const noexcept {
-    return shift_ >= 64 ? 0 : static_cast<std::size_t>(hash >> shift_);
+  /// The partition of `hash` among 2^log2 partitions: its top log2 bits.
+  static std::size_t partition_of(std::uint64_t hash, unsigned log2) noexcept {
+    return log2 == 0 ? 0 : static_cast<std::size_t>(hash >> (64 - log2));
   }
+  std::size_t partition_of(std::uint64_t hash) const noexcept { return partition_of(hash, log2_); }
   string_index& partition(std::size_t i) noexcept { return parts_[i]; }
 
   void prefetch(std::uint64_t hash) const noexcept { parts_[partition_of(hash)].prefetch(hash); }
@@ -222,7 +224,7 @@ class partitioned_index {
 
  private:
   std::vector<string_index> parts_{1};
-  unsigned shift_ = 64;
+  unsigned log2_ = 0;
 };
 
 }  // namespace safeguard::io::detail
