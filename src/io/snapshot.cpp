@@ -3,8 +3,8 @@
 // binary archive (without Boost's own header) in which every column is one block of raw
 // bytes (make_binary_object) after its table's row count, so that loading is a read and a
 // checksum update per column. Saving streams through a buffer that hashes and counts as it
-// writes, so memory does not double; loading reads each column straight into its vector,
-// hashing it on the way, and checks its values while they are still in the cache; a big
+// writes, so memory does not double; loading reads each column straight into its vector in
+// cache-sized chunks that are hashed and checked while they are still in the cache; a big
 // table's columns are allocated on a helper thread meanwhile (column_allocator).
 //
 // The columns are listed once, in visit_dataset(), with what their values may be; the
@@ -123,12 +123,25 @@ struct entry_of {
   const dictionary& dict;
 };
 
+// A run of a column's values: the whole column when saving, one chunk as it is read.
 template <class T>
-bool all_valid(const std::vector<T>&, any_value) {
+struct values {
+  const T* first;
+  const T* last;
+  const T* begin() const noexcept { return first; }
+  const T* end() const noexcept { return last; }
+};
+template <class T>
+values<T> all_of(const std::vector<T>& v) {
+  return {v.data(), v.data() + v.size()};
+}
+
+template <class T>
+bool all_valid(values<T>, any_value) {
   return true;
 }
 
-bool all_valid(const std::vector<day_number>& col, date_value) {
+bool all_valid(values<day_number> col, date_value) {
   constexpr auto first = static_cast<std::uint32_t>(to_day_number({0, 1, 1}));
   constexpr std::uint32_t span = static_cast<std::uint32_t>(to_day_number({9999, 12, 31})) - first;
   unsigned bad = 0;
@@ -137,32 +150,32 @@ bool all_valid(const std::vector<day_number>& col, date_value) {
   return bad == 0;
 }
 
-bool all_valid(const std::vector<minute_of_day>& col, minute_value) {
+bool all_valid(values<minute_of_day> col, minute_value) {
   unsigned bad = 0;
   for (const minute_of_day m : col) bad |= static_cast<std::uint16_t>(m + 1) > 24 * 60;
   return bad == 0;
 }
 
-bool all_valid(const std::vector<flag>& col, flag_value) {
+bool all_valid(values<flag> col, flag_value) {
   unsigned bad = 0;
   for (const flag f : col) bad |= static_cast<std::uint8_t>(f + 1) > 2;
   return bad == 0;
 }
 
-bool all_valid(const std::vector<std::int64_t>& col, non_negative) {
+bool all_valid(values<std::int64_t> col, non_negative) {
   unsigned bad = 0;
   for (const std::int64_t v : col) bad |= v < 0;
   return bad == 0;
 }
 
-bool all_valid(const std::vector<std::uint8_t>& col, age_value) {
+bool all_valid(values<std::uint8_t> col, age_value) {
   unsigned bad = 0;
   for (const std::uint8_t a : col) bad |= a > 17;
   return bad == 0;
 }
 
 template <class Tag>
-bool all_valid(const std::vector<row_index<Tag>>& col, row_of r) {
+bool all_valid(values<row_index<Tag>> col, row_of r) {
   // Shifted by one when -1 is allowed, so that one unsigned comparison covers both ends.
   const std::uint32_t shift = r.required ? 0 : 1;
   const std::uint32_t limit =
@@ -172,7 +185,7 @@ bool all_valid(const std::vector<row_index<Tag>>& col, row_of r) {
   return bad == 0;
 }
 
-bool all_valid(const std::vector<code>& col, code_of r) {
+bool all_valid(values<code> col, code_of r) {
   const auto size = static_cast<unsigned>(r.size);
   unsigned bad = 0;
   if (r.required) {
@@ -183,7 +196,7 @@ bool all_valid(const std::vector<code>& col, code_of r) {
   return bad == 0;
 }
 
-bool all_valid(const std::vector<code_set>& col, codes_of r) {
+bool all_valid(values<code_set> col, codes_of r) {
   const code_set allowed =
       r.size >= 32 ? ~code_set{0} : static_cast<code_set>((code_set{1} << r.size) - 1);
   code_set all = 0;
@@ -191,7 +204,7 @@ bool all_valid(const std::vector<code_set>& col, codes_of r) {
   return (all & ~allowed) == 0;
 }
 
-bool all_valid(const std::vector<std::int32_t>& col, entry_of r) {
+bool all_valid(values<std::int32_t> col, entry_of r) {
   const auto limit =
       static_cast<std::uint32_t>(std::min<std::size_t>(r.dict.values.size(), 0x7FFFFFFF));
   unsigned bad = 0;
@@ -539,7 +552,7 @@ class save_checker {
     if (v.size() != rows_)
       throw error(fmt::format("save_snapshot: the columns of {} have different lengths ({} and {})",
                               file_, rows_, v.size()));
-    if (!all_valid(v, rule)) fail(name);
+    if (!all_valid(all_of(v), rule)) fail(name);
   }
   void strings(const string_column& c, const char* name) const {
     if (!offsets_ok(c))
@@ -594,6 +607,28 @@ class payload_source : public std::streambuf {
   payload_source(int fd, std::uint64_t size, const std::string& name)
       : fd_(fd), left_(size), name_(name), buffer_(buffer_size) {
     setg(buffer_.data(), buffer_.data(), buffer_.data());
+  }
+
+  /// Reads the next `count` values of the payload into `out`, in chunks that are hashed and
+  /// passed to `check(values<T>)` while they are still in the cache. (The same bytes the
+  /// archive would give: a binary object has no framing.)
+  template <class T, class Check>
+  void read_values(T* out, std::size_t count, const Check& check) {
+    auto* bytes = reinterpret_cast<char*>(out);
+    const std::size_t n = count * sizeof(T);
+    std::size_t done = std::min(n, static_cast<std::size_t>(egptr() - gptr()));
+    std::memcpy(bytes, gptr(), done);  // hashed when it was buffered
+    setg(eback(), gptr() + done, egptr());
+    std::size_t checked = 0;
+    for (;;) {
+      const std::size_t whole = done / sizeof(T);
+      check(values<T>{out + checked, out + whole});
+      checked = whole;
+      if (done == n) return;
+      const std::size_t want = std::min(n - done, chunk);
+      if (fill(bytes + done, want) != want) throw corrupt("a column runs past the end of the file");
+      done += want;
+    }
   }
 
   /// Payload bytes not read yet.
@@ -664,11 +699,12 @@ class payload_source : public std::streambuf {
   snapshot_checksum sum_;
 };
 
-// Sizes an empty column for `n` values. Most of a snapshot's load time is the kernel handing
-// out and zeroing the columns' memory, one page fault per page; a column of more than a few
-// pages asks for its pages in one call instead (MADV_POPULATE_WRITE, Linux 5.14). A hint: on a
-// kernel without it the first touch faults the pages in as before. (Huge pages were not asked
-// for: the advice would stay on the heap's memory after the column is freed.)
+// Sizes an empty column for `n` values. Much of a snapshot's load time
+// is the kernel handing out and zeroing the columns' memory, one page fault per page; a column
+// of more than a few pages asks for its pages in one call instead (MADV_POPULATE_WRITE, Linux
+// 5.14). A hint: on a kernel without it the first touch faults the pages in as before. (Huge
+// pages were not asked for: the advice would stay on the heap's memory after the column is
+// freed.)
 template <class Column>
 void size_fresh(Column& v, std::size_t n) {
   v.reserve(n);
@@ -772,7 +808,7 @@ class column_allocator {
 
 class reader {
  public:
-  reader(boost::archive::binary_iarchive& ar, const payload_source& source)
+  reader(boost::archive::binary_iarchive& ar, payload_source& source)
       : ar_(ar), source_(source) {}
 
   template <class Column, class Columns>
@@ -809,25 +845,20 @@ class reader {
     ahead_ = nullptr;
   }
 
-  // Checked right after reading, while the column is still in the cache.
+  // Checked as it is read, chunk by chunk, while the values are in the cache.
   template <class T, class Rule>
   void column(std::vector<T>& v, const char* name, const Rule& rule) {
     check_pod<T>();
-    if (ahead_)
-      ahead_->wait(next_++);
-    else
-      size_fresh(v, fits(rows_, sizeof(T)));
-    raw(v.data(), v.size() * sizeof(T));
-    if (!all_valid(v, rule)) fail(name);
+    size_column(v, rows_);
+    bool ok = true;
+    source_.read_values(v.data(), v.size(), [&](values<T> run) { ok &= all_valid(run, rule); });
+    if (!ok) fail(name);
   }
 
   void strings(string_column& c, const char* name) {
     std::vector<std::uint64_t>& offsets = c.mutable_offsets();
-    if (ahead_)
-      ahead_->wait(next_++);
-    else
-      size_fresh(offsets, fits(rows_ + 1, sizeof(std::uint64_t)));
-    raw(offsets.data(), offsets.size() * sizeof(std::uint64_t));
+    size_column(offsets, rows_ + 1);
+    source_.read_values(offsets.data(), offsets.size(), [](values<std::uint64_t>) {});
     bytes(c.mutable_bytes());
     if (!offsets_ok(c))
       throw corrupt(fmt::format("the text column {} of {} has bad offsets", name, file_));
@@ -863,16 +894,21 @@ class reader {
       throw corrupt(fmt::format("a column of {} runs past the end of the file", file_));
     return static_cast<std::size_t>(count);
   }
+  // Sizes a table's next column for `count` values: the helper does it for a big table.
+  template <class T>
+  void size_column(std::vector<T>& v, std::uint64_t count) {
+    if (ahead_)
+      ahead_->wait(next_++);
+    else
+      size_fresh(v, fits(count, sizeof(T)));
+  }
   void bytes(std::string& s) {
     size_fresh(s, fits(u64(), 1));
-    raw(s.data(), s.size());
-  }
-  void raw(void* p, std::size_t n) {
-    if (n > 0) ar_ >> boost::serialization::make_binary_object(p, n);
+    source_.read_values(s.data(), s.size(), [](values<char>) {});
   }
 
   boost::archive::binary_iarchive& ar_;
-  const payload_source& source_;
+  payload_source& source_;
   const char* file_ = "";
   std::uint64_t rows_ = 0;
   column_allocator* ahead_ = nullptr;

@@ -629,6 +629,33 @@ TEST(Snapshot, BigTablesRoundTripAndRefuseDamage) {
   EXPECT_TRUE(contains(load_error_of(forged), "does not match its checksum"));
 }
 
+// A column is checked chunk by chunk as it is read (256 KiB at a time, after what the read
+// buffer already held): one impossible value anywhere in it is found, the first and the last
+// included, and the values around chunk edges.
+TEST(Snapshot, FindsOneImpossibleValueAnywhereInAColumn) {
+  temp_dir dir;
+  const sg::dataset original = big_dataset(140000);  // birth_date: 547 KiB, three chunks
+  const std::string path = dir.file("big.sgsnap");
+  save_snapshot(original, path);
+  const std::string bytes = read_all(path);
+  const std::size_t first = offset_of_birth_date(bytes, original, 0);
+  ASSERT_NE(first, std::string::npos);
+  const std::size_t rows = original.children.size();
+  const std::string forged = dir.file("forged.sgsnap");
+  for (const std::size_t row : {std::size_t{0}, std::size_t{1}, std::size_t{65535},
+                                std::size_t{65536}, std::size_t{65537}, std::size_t{131071},
+                                std::size_t{131072}, rows - 1}) {
+    std::string b = bytes;
+    const std::int32_t impossible = 0x7FFFFFF0;
+    std::memcpy(&b[first + 4 * row], &impossible, 4);
+    fix_checksum(b);
+    write_all(forged, b);
+    EXPECT_TRUE(
+        contains(load_error_of(forged), "children.csv holds an impossible value in birth_date"))
+        << "row " << row << ": " << load_error_of(forged);
+  }
+}
+
 TEST(Snapshot, SaveReportsAFullDiskAndLeavesNothing) {
   // A file size limit makes writes fail part way, as a full disk does.
   temp_dir dir;
