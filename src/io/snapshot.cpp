@@ -4,8 +4,9 @@
 // bytes (make_binary_object) after its table's row count, so that loading is a read and a
 // checksum update per column. Saving streams through a buffer that hashes and counts as it
 // writes, so memory does not double; loading reads each column straight into its vector in
-// cache-sized chunks that are hashed and checked while they are still in the cache; a big
-// table's columns are allocated on a helper thread meanwhile (column_allocator).
+// cache-sized chunks that are hashed and checked while they are still in the cache; a helper
+// thread walks the layout ahead and allocates the big tables' columns meanwhile
+// (column_sizer).
 //
 // The columns are listed once, in visit_dataset(), with what their values may be; the
 // writer, the pre-save check and the reader all walk that list. A column added to the
@@ -13,12 +14,14 @@
 #include "safeguard/io/snapshot.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
 #include <exception>
 #include <fcntl.h>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <streambuf>
 #include <thread>
@@ -722,16 +725,32 @@ void size_fresh(Column& v, std::size_t n) {
   v.resize(n);
 }
 
-// Sizes a big table's columns on a helper thread while the reader fills those already
-// sized: allocating and first touching fresh memory (page faults) costs about as much as
-// reading the file, and the two overlap. Column k is handed over once `ready` passes k. The
-// helper allocates at most the bytes left in the file, summed over the table's columns, so a
-// damaged row count cannot turn into a huge allocation.
-class column_allocator {
+// Walks the payload's layout ahead of the reader, on a helper thread started with the load, and
+// sizes the big tables' columns as it goes: allocating and first touching fresh memory (page
+// faults) costs about as much as reading the file, and the two overlap from the first table
+// on. The walk reads only the numbers that place things (row counts, text and dictionary
+// lengths), from its own buffer, and skips the columns' bytes. It is a hint: the reader
+// checks every column's size and sizes what the walk did not (small tables, or all of them
+// once the walk stops on damage), and the bytes the walk may size are at most the payload's,
+// so a damaged count cannot turn into a huge allocation.
+//
+// Both walk visit_dataset's columns in the same order, whatever the data, so the k-th column
+// is the same vector for both: the reader takes column k once `ready` passes k (or the walk
+// has ended), and the walk never touches it again.
+class column_sizer {
  public:
-  column_allocator(std::uint64_t rows, std::uint64_t budget) : rows_(rows), budget_(budget) {}
+  column_sizer(int fd, std::uint64_t payload_bytes) : fd_(fd), size_(payload_bytes), budget_(payload_bytes) {}
 
-  // The helper's side, as a visitor of the table's columns.
+  // The helper's side, as a visitor of the dataset.
+  template <class Column, class Columns>
+  void table(std::uint64_t id, const char*, const Column&, const Columns& columns) {
+    if (ended_) return;
+    std::uint64_t read_id = 0;
+    if (!u64(read_id) || read_id != id || !u64(rows_) ||
+        rows_ > static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max()))
+      return end();
+    columns(*this);
+  }
   template <class T, class Rule>
   void column(std::vector<T>& v, const char*, const Rule&) {
     step(sizeof(T) * rows_, [&] { size_fresh(v, static_cast<std::size_t>(rows_)); });
@@ -739,77 +758,110 @@ class column_allocator {
   void strings(string_column& c, const char*) {
     step(sizeof(std::uint64_t) * (rows_ + 1),
          [&] { size_fresh(c.mutable_offsets(), static_cast<std::size_t>(rows_ + 1)); });
+    std::uint64_t text = 0;
+    if (!ended_ && !(u64(text) && skip(text))) end();
   }
-  void dictionary(safeguard::dictionary&, const char*) {}
+  void dictionary(safeguard::dictionary&, const char*) {
+    std::uint64_t entries = 0, length = 0;
+    if (ended_ || !u64(entries)) return end();
+    for (std::uint64_t i = 0; i < entries; ++i)
+      if (cancelled_.load(std::memory_order_relaxed) || !(u64(length) && skip(length))) return end();
+  }
   template <class Check>
   void check(const Check&, const char*) {}
 
-  // Runs the helper over `columns`; records a failure instead of throwing.
-  template <class Columns>
-  void run(const Columns& columns) {
+  // Runs the walk (on the helper thread); never throws.
+  void run(dataset& data) {
     try {
-      columns(*this);
-    } catch (...) {
-      fail(std::current_exception());
+      visit_dataset(*this, data);
+    } catch (...) {  // out of memory: the reader sizes the rest, and says so if it cannot
     }
+    end();
   }
 
-  // The reader's side: blocks until column `index` is sized; throws what stopped the helper.
+  // The reader's side: blocks until the walk is past column `index`, or has ended.
   void wait(std::size_t index) {
     std::unique_lock<std::mutex> lock(mutex_);
-    ready_changed_.wait(lock, [&] { return ready_ > index || failed_; });
-    if (ready_ > index) return;
-    if (error_) std::rethrow_exception(error_);
-    throw corrupt("a table runs past the end of the file");
+    ready_changed_.wait(lock, [&] { return ready_ > index || done_; });
   }
-  // Stops the helper at its next column (the reader gave up).
-  void cancel() {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    cancelled_ = true;
-  }
+  // Stops the walk at its next step (the reader is done, or gave up).
+  void cancel() noexcept { cancelled_.store(true, std::memory_order_relaxed); }
 
  private:
+  // Tables with fewer rows are sized by the reader: not worth a handover.
+  static constexpr std::uint64_t parallel_rows = std::uint64_t{1} << 16;
+
+  // Sizes the next column when its table is big and the bytes are within the budget (a column
+  // the file cannot hold ends the walk); then hands the column over.
   template <class Resize>
   void step(std::uint64_t bytes, const Resize& resize) {
-    {
-      const std::lock_guard<std::mutex> lock(mutex_);
-      if (cancelled_ || failed_) return;
+    if (ended_) return;
+    if (cancelled_.load(std::memory_order_relaxed) || bytes > size_ - pos_) return end();
+    if (rows_ >= parallel_rows && bytes <= budget_) {
+      budget_ -= bytes;
+      resize();
     }
-    if (bytes > budget_ || rows_ > budget_) {
-      fail(nullptr);
-      return;
-    }
-    budget_ -= bytes;
-    resize();
+    pos_ += bytes;
     {
       const std::lock_guard<std::mutex> lock(mutex_);
       ++ready_;
     }
     ready_changed_.notify_one();
   }
-  void fail(std::exception_ptr e) {
+  void end() {
+    ended_ = true;
     {
       const std::lock_guard<std::mutex> lock(mutex_);
-      failed_ = true;
-      error_ = std::move(e);
+      done_ = true;
     }
     ready_changed_.notify_one();
   }
 
-  std::uint64_t rows_;
-  std::uint64_t budget_;
+  // The payload's number at the walk's position, through a small buffer of its own.
+  bool u64(std::uint64_t& v) {
+    if (size_ - pos_ < 8) return false;
+    if (pos_ < buffer_at_ || pos_ + 8 > buffer_at_ + buffered_) {
+      buffer_at_ = pos_;
+      buffered_ = 0;
+      const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(sizeof buffer_, size_ - pos_));
+      while (buffered_ < want) {
+        const ssize_t n = ::pread(fd_, buffer_ + buffered_, want - buffered_,
+                                  static_cast<off_t>(header_size + pos_ + buffered_));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        buffered_ += static_cast<std::size_t>(n);
+      }
+    }
+    std::memcpy(&v, buffer_ + (pos_ - buffer_at_), 8);
+    pos_ += 8;
+    return true;
+  }
+  bool skip(std::uint64_t bytes) {
+    if (bytes > size_ - pos_) return false;
+    pos_ += bytes;
+    return true;
+  }
+
+  int fd_;
+  std::uint64_t size_;    // payload bytes
+  std::uint64_t pos_ = 0;  // the walk's position in the payload
+  std::uint64_t budget_;  // bytes the walk may still size
+  std::uint64_t rows_ = 0;
+  bool ended_ = false;    // the walk's own copy of done_
+  char buffer_[4096];
+  std::uint64_t buffer_at_ = 0;
+  std::size_t buffered_ = 0;
+  std::atomic<bool> cancelled_{false};
   std::mutex mutex_;
   std::condition_variable ready_changed_;
-  std::size_t ready_ = 0;
-  bool failed_ = false;
-  bool cancelled_ = false;
-  std::exception_ptr error_;
+  std::size_t ready_ = 0;  // columns the walk is past
+  bool done_ = false;
 };
 
 class reader {
  public:
-  reader(boost::archive::binary_iarchive& ar, payload_source& source)
-      : ar_(ar), source_(source) {}
+  reader(boost::archive::binary_iarchive& ar, payload_source& source, column_sizer* sizer)
+      : ar_(ar), source_(source), sizer_(sizer) {}
 
   template <class Column, class Columns>
   void table(std::uint64_t id, const char* file, const Column&, const Columns& columns) {
@@ -818,31 +870,7 @@ class reader {
     rows_ = u64();
     if (rows_ > static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max()))
       throw corrupt(fmt::format("{} claims {} rows", file, rows_));
-    if (rows_ < parallel_rows) {
-      columns(*this);
-      return;
-    }
-    column_allocator allocator(rows_, source_.remaining());
-    std::thread helper([&] { allocator.run(columns); });
-    // Whatever happens to the reader, the helper is stopped and joined before `allocator`
-    // and the columns it sizes go away.
-    struct joiner {
-      column_allocator& allocator;
-      std::thread& helper;
-      ~joiner() {
-        allocator.cancel();
-        helper.join();
-      }
-    } join{allocator, helper};
-    ahead_ = &allocator;
-    next_ = 0;
-    try {
-      columns(*this);
-    } catch (...) {
-      ahead_ = nullptr;
-      throw;
-    }
-    ahead_ = nullptr;
+    columns(*this);
   }
 
   // Checked as it is read, chunk by chunk, while the values are in the cache.
@@ -876,9 +904,6 @@ class reader {
   }
 
  private:
-  // Tables with fewer rows are sized on the reader's thread: a thread costs more than it saves.
-  static constexpr std::uint64_t parallel_rows = std::uint64_t{1} << 16;
-
   [[noreturn]] void fail(const char* name) const {
     throw corrupt(fmt::format("{} holds an impossible value in {}", file_, name));
   }
@@ -894,13 +919,11 @@ class reader {
       throw corrupt(fmt::format("a column of {} runs past the end of the file", file_));
     return static_cast<std::size_t>(count);
   }
-  // Sizes a table's next column for `count` values: the helper does it for a big table.
+  // Sizes the table's next column for `count` values, unless the sizer has.
   template <class T>
   void size_column(std::vector<T>& v, std::uint64_t count) {
-    if (ahead_)
-      ahead_->wait(next_++);
-    else
-      size_fresh(v, fits(count, sizeof(T)));
+    if (sizer_) sizer_->wait(next_++);
+    if (v.size() != count) size_fresh(v, fits(count, sizeof(T)));
   }
   void bytes(std::string& s) {
     size_fresh(s, fits(u64(), 1));
@@ -909,11 +932,14 @@ class reader {
 
   boost::archive::binary_iarchive& ar_;
   payload_source& source_;
+  column_sizer* sizer_;
   const char* file_ = "";
   std::uint64_t rows_ = 0;
-  column_allocator* ahead_ = nullptr;
-  std::size_t next_ = 0;
+  std::size_t next_ = 0;  // the columns taken from the sizer
 };
+
+// Payloads from which on the columns are sized on a helper thread (column_sizer).
+constexpr std::uint64_t sizer_payload_bytes = std::uint64_t{1} << 20;
 
 std::string quoted(const std::string& path) { return "'" + path + "'"; }
 
@@ -1031,15 +1057,35 @@ dataset load_snapshot(const std::string& path) {
   payload_source source(file.fd, h.payload_bytes, name);
   dataset data;
   std::string problem;  // why the payload does not parse, if it does not
-  try {
-    boost::archive::binary_iarchive ar(source, archive_flags);
-    reader r(ar, source);
-    visit_dataset(r, data);
-    if (source.remaining() != 0) problem = "it has data after its last table";
-  } catch (const corrupt& e) {
-    problem = e.what();
-  } catch (const boost::archive::archive_exception& e) {
-    problem = e.what();
+  {
+    // A small payload is sized by the reader alone: a thread costs more than it would save.
+    std::unique_ptr<column_sizer> sizer;
+    std::thread helper;
+    if (h.payload_bytes >= sizer_payload_bytes) {
+      sizer = std::make_unique<column_sizer>(file.fd, h.payload_bytes);
+      helper = std::thread([&] { sizer->run(data); });
+    }
+    // Whatever happens to the reader, the walk is stopped and joined before `data` and the
+    // sizer go away.
+    struct joiner {
+      column_sizer* sizer;
+      std::thread& helper;
+      ~joiner() {
+        if (!helper.joinable()) return;
+        sizer->cancel();
+        helper.join();
+      }
+    } join{sizer.get(), helper};
+    try {
+      boost::archive::binary_iarchive ar(source, archive_flags);
+      reader r(ar, source, sizer.get());
+      visit_dataset(r, data);
+      if (source.remaining() != 0) problem = "it has data after its last table";
+    } catch (const corrupt& e) {
+      problem = e.what();
+    } catch (const boost::archive::archive_exception& e) {
+      problem = e.what();
+    }
   }
   // Damage shows as a checksum mismatch, whatever it did to the parse; a payload that
   // matches its checksum and still does not parse was written wrong, or forged.
