@@ -1,8 +1,8 @@
 // Binary snapshots. The file is a 32-byte header written here (magic, format version, byte
 // order, payload size, payload checksum) followed by the payload: a Boost.Serialization
 // binary archive (without Boost's own header) in which every column is one block of raw
-// bytes (make_binary_object) after its table's row count, so that loading is a read and a
-// checksum update per column. Saving streams through a buffer that hashes and counts as it
+// bytes (make_binary_object) after its table's row count, so that loading is reads and
+// checksum updates of whole chunks. Saving streams through a buffer that hashes and counts as it
 // writes, so memory does not double; loading reads each column straight into its vector in
 // cache-sized chunks that are hashed and checked while they are still in the cache; a helper
 // thread walks the layout ahead and allocates the big tables' columns meanwhile
@@ -24,6 +24,7 @@
 #include <memory>
 #include <mutex>
 #include <streambuf>
+#include <system_error>
 #include <thread>
 #include <type_traits>
 #include <unistd.h>
@@ -108,9 +109,14 @@ struct flag_value {};    // no_flag, 0 or 1
 struct non_negative {};  // counts
 struct age_value {};     // population ages, 0..17
 // A row index into a table of `rows` rows; also -1 (missing) unless required.
+// The table's size is read when the values are checked, not when the rule is made: the
+// layout walk (column_sizer) makes every rule on its own thread and must read nothing in the
+// dataset the reader is filling.
 struct row_of {
-  std::size_t rows;
+  const void* table;
+  std::size_t (*size_of)(const void* table);
   bool required;
+  std::size_t rows() const { return size_of(table); }
 };
 // A position below `size` in a code list; also no_code unless required.
 struct code_of {
@@ -182,7 +188,7 @@ bool all_valid(values<row_index<Tag>> col, row_of r) {
   // Shifted by one when -1 is allowed, so that one unsigned comparison covers both ends.
   const std::uint32_t shift = r.required ? 0 : 1;
   const std::uint32_t limit =
-      static_cast<std::uint32_t>(std::min<std::size_t>(r.rows, 0x7FFFFFFF)) + shift;
+      static_cast<std::uint32_t>(std::min<std::size_t>(r.rows(), 0x7FFFFFFF)) + shift;
   unsigned bad = 0;
   for (const row_index<Tag> i : col) bad |= static_cast<std::uint32_t>(i.value) + shift >= limit;
   return bad == 0;
@@ -219,12 +225,16 @@ code_of optional(const code_list& list) { return {list.size(), false}; }
 code_of required(const code_list& list) { return {list.size(), true}; }
 codes_of set_of(const code_list& list) { return {list.size()}; }
 template <class Table>
+row_of rows_of_table(const Table& t, bool required) {
+  return {&t, [](const void* table) { return static_cast<const Table*>(table)->size(); }, required};
+}
+template <class Table>
 row_of optional(const Table& t) {
-  return {t.size(), false};
+  return rows_of_table(t, false);
 }
 template <class Table>
 row_of required(const Table& t) {
-  return {t.size(), true};
+  return rows_of_table(t, true);
 }
 
 bool is_tree(const org_unit_table& units) {
@@ -619,6 +629,7 @@ class payload_source : public std::streambuf {
   void read_values(T* out, std::size_t count, const Check& check) {
     auto* bytes = reinterpret_cast<char*>(out);
     const std::size_t n = count * sizeof(T);
+    if (n == 0) return;  // an empty vector's data() may be null: no memcpy from or to it
     std::size_t done = std::min(n, static_cast<std::size_t>(egptr() - gptr()));
     std::memcpy(bytes, gptr(), done);  // hashed when it was buffered
     setg(eback(), gptr() + done, egptr());
@@ -702,12 +713,11 @@ class payload_source : public std::streambuf {
   snapshot_checksum sum_;
 };
 
-// Sizes an empty column for `n` values. Much of a snapshot's load time
-// is the kernel handing out and zeroing the columns' memory, one page fault per page; a column
-// of more than a few pages asks for its pages in one call instead (MADV_POPULATE_WRITE, Linux
-// 5.14). A hint: on a kernel without it the first touch faults the pages in as before. (Huge
-// pages were not asked for: the advice would stay on the heap's memory after the column is
-// freed.)
+// Sizes an empty column for `n` values. Much of a snapshot's load time is the kernel handing
+// out and zeroing the columns' memory, one page fault per page; a column of more than a few
+// pages asks for its pages in one call instead (MADV_POPULATE_WRITE, Linux 5.14). A hint: on a
+// kernel without it the first touch faults the pages in as before. (Huge pages were not asked
+// for: the advice would stay on the heap's memory after the column is freed.)
 template <class Column>
 void size_fresh(Column& v, std::size_t n) {
   v.reserve(n);
@@ -731,15 +741,18 @@ void size_fresh(Column& v, std::size_t n) {
 // on. The walk reads only the numbers that place things (row counts, text and dictionary
 // lengths), from its own buffer, and skips the columns' bytes. It is a hint: the reader
 // checks every column's size and sizes what the walk did not (small tables, or all of them
-// once the walk stops on damage), and the bytes the walk may size are at most the payload's,
-// so a damaged count cannot turn into a huge allocation.
+// once the walk stops on damage). The walk stops at the first column that the rest of the
+// payload cannot hold, so what it sizes is at most the payload's bytes in all: a damaged
+// count cannot turn into a huge allocation.
 //
 // Both walk visit_dataset's columns in the same order, whatever the data, so the k-th column
 // is the same vector for both: the reader takes column k once `ready` passes k (or the walk
-// has ended), and the walk never touches it again.
+// has ended), and the walk never touches it again. Apart from the columns it sizes, the walk
+// reads and writes nothing in the dataset (the rules it is handed read their tables' sizes
+// only when values are checked).
 class column_sizer {
  public:
-  column_sizer(int fd, std::uint64_t payload_bytes) : fd_(fd), size_(payload_bytes), budget_(payload_bytes) {}
+  column_sizer(int fd, std::uint64_t payload_bytes) : fd_(fd), size_(payload_bytes) {}
 
   // The helper's side, as a visitor of the dataset.
   template <class Column, class Columns>
@@ -765,7 +778,8 @@ class column_sizer {
     std::uint64_t entries = 0, length = 0;
     if (ended_ || !u64(entries)) return end();
     for (std::uint64_t i = 0; i < entries; ++i)
-      if (cancelled_.load(std::memory_order_relaxed) || !(u64(length) && skip(length))) return end();
+      if (cancelled_.load(std::memory_order_relaxed) || !(u64(length) && skip(length)))
+        return end();
   }
   template <class Check>
   void check(const Check&, const char*) {}
@@ -791,16 +805,13 @@ class column_sizer {
   // Tables with fewer rows are sized by the reader: not worth a handover.
   static constexpr std::uint64_t parallel_rows = std::uint64_t{1} << 16;
 
-  // Sizes the next column when its table is big and the bytes are within the budget (a column
-  // the file cannot hold ends the walk); then hands the column over.
+  // Sizes the next column when its table is big, then hands it over; a column the rest of the
+  // payload cannot hold ends the walk.
   template <class Resize>
   void step(std::uint64_t bytes, const Resize& resize) {
     if (ended_) return;
     if (cancelled_.load(std::memory_order_relaxed) || bytes > size_ - pos_) return end();
-    if (rows_ >= parallel_rows && bytes <= budget_) {
-      budget_ -= bytes;
-      resize();
-    }
+    if (rows_ >= parallel_rows) resize();
     pos_ += bytes;
     {
       const std::lock_guard<std::mutex> lock(mutex_);
@@ -823,7 +834,8 @@ class column_sizer {
     if (pos_ < buffer_at_ || pos_ + 8 > buffer_at_ + buffered_) {
       buffer_at_ = pos_;
       buffered_ = 0;
-      const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(sizeof buffer_, size_ - pos_));
+      const auto want =
+          static_cast<std::size_t>(std::min<std::uint64_t>(sizeof buffer_, size_ - pos_));
       while (buffered_ < want) {
         const ssize_t n = ::pread(fd_, buffer_ + buffered_, want - buffered_,
                                   static_cast<off_t>(header_size + pos_ + buffered_));
@@ -843,11 +855,10 @@ class column_sizer {
   }
 
   int fd_;
-  std::uint64_t size_;    // payload bytes
+  std::uint64_t size_;     // payload bytes
   std::uint64_t pos_ = 0;  // the walk's position in the payload
-  std::uint64_t budget_;  // bytes the walk may still size
   std::uint64_t rows_ = 0;
-  bool ended_ = false;    // the walk's own copy of done_
+  bool ended_ = false;  // the walk's own copy of done_
   char buffer_[4096];
   std::uint64_t buffer_at_ = 0;
   std::size_t buffered_ = 0;
@@ -923,7 +934,8 @@ class reader {
   template <class T>
   void size_column(std::vector<T>& v, std::uint64_t count) {
     if (sizer_) sizer_->wait(next_++);
-    if (v.size() != count) size_fresh(v, fits(count, sizeof(T)));
+    const std::size_t n = fits(count, sizeof(T));
+    if (v.size() != n) size_fresh(v, n);
   }
   void bytes(std::string& s) {
     size_fresh(s, fits(u64(), 1));
@@ -1063,7 +1075,11 @@ dataset load_snapshot(const std::string& path) {
     std::thread helper;
     if (h.payload_bytes >= sizer_payload_bytes) {
       sizer = std::make_unique<column_sizer>(file.fd, h.payload_bytes);
-      helper = std::thread([&] { sizer->run(data); });
+      try {
+        helper = std::thread([&] { sizer->run(data); });
+      } catch (const std::system_error&) {
+        sizer.reset();  // no thread to be had: the reader sizes everything
+      }
     }
     // Whatever happens to the reader, the walk is stopped and joined before `data` and the
     // sizer go away.

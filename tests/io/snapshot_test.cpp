@@ -7,15 +7,18 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <unistd.h>
 
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 
 #include "io/detail/snapshot_checksum.hpp"
 #include "safeguard/io/load.hpp"
@@ -643,9 +646,9 @@ TEST(Snapshot, FindsOneImpossibleValueAnywhereInAColumn) {
   ASSERT_NE(first, std::string::npos);
   const std::size_t rows = original.children.size();
   const std::string forged = dir.file("forged.sgsnap");
-  for (const std::size_t row : {std::size_t{0}, std::size_t{1}, std::size_t{65535},
-                                std::size_t{65536}, std::size_t{65537}, std::size_t{131071},
-                                std::size_t{131072}, rows - 1}) {
+  for (const std::size_t row :
+       {std::size_t{0}, std::size_t{1}, std::size_t{65535}, std::size_t{65536}, std::size_t{65537},
+        std::size_t{131071}, std::size_t{131072}, rows - 1}) {
     std::string b = bytes;
     const std::int32_t impossible = 0x7FFFFFF0;
     std::memcpy(&b[first + 4 * row], &impossible, 4);
@@ -655,6 +658,80 @@ TEST(Snapshot, FindsOneImpossibleValueAnywhereInAColumn) {
         contains(load_error_of(forged), "children.csv holds an impossible value in birth_date"))
         << "row " << row << ": " << load_error_of(forged);
   }
+}
+
+// A column that starts inside the read buffer is checked in two runs: what the buffer held,
+// then the rest. The buffer (64 KiB) is filled where the children's ethnicity dictionary
+// starts, so the ethnicity column starts `dictionary bytes` into it and, with 35 of them, its
+// value 16,375 is split: its first byte in the buffer, three read after. The value is forged so
+// that its first byte alone, with zeros after it, would pass: it must be checked whole.
+TEST(Snapshot, FindsAnImpossibleValueSplitByTheReadBuffer) {
+  temp_dir dir;
+  const sg::dataset original = big_dataset(70000);
+  const std::string path = dir.file("big.sgsnap");
+  save_snapshot(original, path);
+  std::string bytes = read_all(path);
+  std::size_t dictionary = 8;
+  for (const std::string& e : original.children.ethnicities.values) dictionary += 8 + e.size();
+  const std::size_t in_buffer = (std::size_t{1} << 16) - dictionary;
+  ASSERT_NE(in_buffer % 4, 0u) << "no value of the column is split";
+  const std::string last_entry = original.children.ethnicities.values.back();
+  const std::size_t column = bytes.find(last_entry) + last_entry.size();
+  ASSERT_NE(bytes.find(last_entry), std::string::npos);
+  const std::size_t row = in_buffer / 4;
+  std::int32_t value = 0;
+  std::memcpy(&value, &bytes[column + 4 * row], 4);
+  ASSERT_EQ(value, original.children.ethnicity[row]);
+  const std::int32_t impossible = 0x01000000;  // its low bytes are entry 0
+  std::memcpy(&bytes[column + 4 * row], &impossible, 4);
+  fix_checksum(bytes);
+  write_all(path, bytes);
+  EXPECT_TRUE(contains(load_error_of(path), "children.csv holds an impossible value in ethnicity"))
+      << load_error_of(path);
+}
+
+// The helper that sizes the big tables' columns stops at the first count the file cannot
+// hold: a children table forged to 200 million rows (1.6 GB of text offsets) is refused
+// without that memory ever being handed out. Measured in a child process, whose peak resident
+// size would show the columns (they are sized with their pages populated).
+TEST(Snapshot, AForgedRowCountAllocatesNothingPastTheFile) {
+  temp_dir dir;
+  const sg::dataset original = big_dataset(70000);
+  const std::string path = dir.file("big.sgsnap");
+  save_snapshot(original, path);
+  std::string bytes = read_all(path);
+  std::string header(16, '\0');
+  const std::uint64_t table = 4, rows = original.children.size();
+  std::memcpy(&header[0], &table, 8);
+  std::memcpy(&header[8], &rows, 8);
+  const std::size_t at = bytes.find(header);
+  ASSERT_NE(at, std::string::npos);
+  put_le64(bytes, at + 8, 200000000);
+  fix_checksum(bytes);
+  write_all(path, bytes);
+
+  rusage before{};
+  ::getrusage(RUSAGE_SELF, &before);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    bool refused = false;
+    try {
+      (void)load_snapshot(path);
+    } catch (const snapshot_error& e) {
+      refused = contains(e.what(), "is corrupt");
+    }
+    rusage used{};
+    ::getrusage(RUSAGE_SELF, &used);
+    const long grown_mb = (used.ru_maxrss - before.ru_maxrss) / 1024;  // ru_maxrss is in KiB
+    std::_Exit(!refused ? 2 : grown_mb > 256 ? 3 : 0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_NE(WEXITSTATUS(status), 2) << "the forged file was not refused as corrupt";
+  EXPECT_NE(WEXITSTATUS(status), 3) << "the load allocated hundreds of megabytes for it";
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 // A payload of a megabyte or more is walked ahead of the reader by a helper thread that
@@ -676,15 +753,15 @@ TEST(Snapshot, ForgedLayoutOfABigSnapshotNeverCrashes) {
   };
   std::vector<std::size_t> places;
   const auto find_all = [&](const std::string& needle) {
-    for (std::size_t at = bytes.find(needle); at != std::string::npos; at = bytes.find(needle, at + 1))
+    for (std::size_t at = bytes.find(needle); at != std::string::npos;
+         at = bytes.find(needle, at + 1))
       places.push_back(at);
   };
-  const std::size_t rows[] = {d.org_units.code.size(), d.population.org_unit.size(),
-                              d.agencies.code.size(),  d.children.id.size(),
-                              d.circumstances.child.size(), d.cases.id.size(),
-                              d.services.case_.size(), d.activities.id.size(),
-                              d.plans.id.size(),       d.targets.plan.size(),
-                              d.holidays.date.size()};
+  const std::size_t rows[] = {
+      d.org_units.code.size(), d.population.org_unit.size(), d.agencies.code.size(),
+      d.children.id.size(),    d.circumstances.child.size(), d.cases.id.size(),
+      d.services.case_.size(), d.activities.id.size(),       d.plans.id.size(),
+      d.targets.plan.size(),   d.holidays.date.size()};
   for (std::uint64_t id = 1; id <= 11; ++id) find_all(u64(id) + u64(rows[id - 1]));
   // A text column's last offset is its bytes' length, which follows it.
   for (const sg::string_column* c : {&d.org_units.code, &d.children.id, &d.cases.id,
