@@ -459,6 +459,28 @@ TEST(Snapshot, RefusesEveryFlippedByte) {
       << load_error_of(damaged);
 }
 
+enum class forged_load { loaded, refused, failed };
+
+// Writes `bytes` to `path` with the 8 bytes at `at` set to `v` and the checksum made to match,
+// and loads it: a load either succeeds or is refused with a snapshot_error saying "is
+// corrupt"; anything else fails the test.
+forged_load load_forged(std::string bytes, std::size_t at, std::uint64_t v,
+                        const std::string& path) {
+  put_le64(bytes, at, v);
+  fix_checksum(bytes);
+  write_all(path, bytes);
+  try {
+    (void)load_snapshot(path);
+    return forged_load::loaded;
+  } catch (const snapshot_error& e) {
+    EXPECT_TRUE(contains(e.what(), "is corrupt")) << e.what();
+    return forged_load::refused;
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "offset " << at << ": " << e.what();
+    return forged_load::failed;
+  }
+}
+
 TEST(Snapshot, ForgedPayloadsWithAValidChecksumNeverCrash) {
   // Damage that a checksum cannot see (the file was rewritten with a matching checksum):
   // every 8-byte window of the payload set to a huge count, to -1 and to 1. Each load either
@@ -473,19 +495,9 @@ TEST(Snapshot, ForgedPayloadsWithAValidChecksumNeverCrash) {
   for (std::size_t i = header_size; i + 8 <= bytes.size(); ++i)
     for (const std::uint64_t v :
          {std::uint64_t{0x7FFFFFFFFFFFFFF0}, ~std::uint64_t{0}, std::uint64_t{1}}) {
-      std::string b = bytes;
-      put_le64(b, i, v);
-      fix_checksum(b);
-      write_all(forged, b);
-      try {
-        (void)load_snapshot(forged);
-        ++loaded;
-      } catch (const snapshot_error& e) {
-        EXPECT_TRUE(contains(e.what(), "is corrupt")) << e.what();
-        ++refused;
-      } catch (const std::exception& e) {
-        ADD_FAILURE() << "offset " << i << ": " << e.what();
-      }
+      const forged_load outcome = load_forged(bytes, i, v, forged);
+      loaded += outcome == forged_load::loaded;
+      refused += outcome == forged_load::refused;
     }
   EXPECT_GT(refused, 0u);
   EXPECT_GT(loaded, 0u);  // e.g. a date or a count changed to another valid value
@@ -633,6 +645,12 @@ TEST(Snapshot, BigTablesRoundTripAndRefuseDamage) {
   EXPECT_TRUE(contains(load_error_of(forged), "does not match its checksum"));
 }
 
+// Saves `d` at `path` and returns the file's bytes.
+std::string save_and_read(const sg::dataset& d, const std::string& path) {
+  save_snapshot(d, path);
+  return read_all(path);
+}
+
 // A column is checked chunk by chunk as it is read (256 KiB at a time, after what the read
 // buffer already held): one impossible value anywhere in it is found, the first and the last
 // included, and the values around chunk edges.
@@ -640,8 +658,7 @@ TEST(Snapshot, FindsOneImpossibleValueAnywhereInAColumn) {
   temp_dir dir;
   const sg::dataset original = big_dataset(140000);  // birth_date: 547 KiB, three chunks
   const std::string path = dir.file("big.sgsnap");
-  save_snapshot(original, path);
-  const std::string bytes = read_all(path);
+  const std::string bytes = save_and_read(original, path);
   const std::size_t first = offset_of_birth_date(bytes, original, 0);
   ASSERT_NE(first, std::string::npos);
   const std::size_t rows = original.children.size();
@@ -669,8 +686,7 @@ TEST(Snapshot, FindsAnImpossibleValueSplitByTheReadBuffer) {
   temp_dir dir;
   const sg::dataset original = big_dataset(70000);
   const std::string path = dir.file("big.sgsnap");
-  save_snapshot(original, path);
-  std::string bytes = read_all(path);
+  std::string bytes = save_and_read(original, path);
   std::size_t dictionary = 8;
   for (const std::string& e : original.children.ethnicities.values) dictionary += 8 + e.size();
   const std::size_t in_buffer = (std::size_t{1} << 16) - dictionary;
@@ -698,8 +714,7 @@ TEST(Snapshot, AForgedRowCountAllocatesNothingPastTheFile) {
   temp_dir dir;
   const sg::dataset original = big_dataset(70000);
   const std::string path = dir.file("big.sgsnap");
-  save_snapshot(original, path);
-  std::string bytes = read_all(path);
+  std::string bytes = save_and_read(original, path);
   std::string header(16, '\0');
   const std::uint64_t table = 4, rows = original.children.size();
   std::memcpy(&header[0], &table, 8);
@@ -743,8 +758,7 @@ TEST(Snapshot, ForgedLayoutOfABigSnapshotNeverCrashes) {
   temp_dir dir;
   const sg::dataset d = big_dataset(70000);
   const std::string path = dir.file("big.sgsnap");
-  save_snapshot(d, path);
-  const std::string bytes = read_all(path);
+  const std::string bytes = save_and_read(d, path);
   ASSERT_GT(bytes.size(), std::size_t{1} << 20);
   const auto u64 = [](std::uint64_t v) {
     std::string s(8, '\0');
@@ -774,20 +788,8 @@ TEST(Snapshot, ForgedLayoutOfABigSnapshotNeverCrashes) {
   for (const std::size_t place : places)
     for (std::size_t i = std::max(place, header_size + 8) - 8; i < place + 16; ++i)
       for (const std::uint64_t v :
-           {std::uint64_t{0x7FFFFFFFFFFFFFF0}, std::uint64_t{1}, std::uint64_t{70001}}) {
-        std::string b = bytes;
-        put_le64(b, i, v);
-        fix_checksum(b);
-        write_all(forged, b);
-        try {
-          (void)load_snapshot(forged);
-        } catch (const snapshot_error& e) {
-          EXPECT_TRUE(contains(e.what(), "is corrupt")) << e.what();
-          ++refused;
-        } catch (const std::exception& e) {
-          ADD_FAILURE() << "offset " << i << ": " << e.what();
-        }
-      }
+           {std::uint64_t{0x7FFFFFFFFFFFFFF0}, std::uint64_t{1}, std::uint64_t{70001}})
+        refused += load_forged(bytes, i, v, forged) == forged_load::refused;
   EXPECT_GT(refused, places.size());
 }
 
