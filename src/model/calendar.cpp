@@ -3,7 +3,6 @@
 
 #include "model/detail/iso_date.hpp"
 
-
 namespace safeguard {
 
 namespace {
