@@ -16,12 +16,13 @@
 #include <charconv>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <numeric>
 #include <thread>
-#include <limits>
 #include <tuple>
+#include <type_traits>
 
 #include "engine/dimensions.hpp"
 #include "engine/prepared.hpp"
@@ -632,7 +633,7 @@ struct scan_rows {
 struct scan_scratch {
   std::vector<std::int32_t> selected, selected_pos, unsettled;
   std::vector<std::size_t> cell_offsets;
-  std::vector<std::int64_t> row_cells, combos, next, sel_cells;
+  std::vector<std::int64_t> combos, next, sel_cells;
   std::vector<value_batch> args;
 };
 
@@ -682,15 +683,19 @@ void find_candidates(const context& ctx, const group& g, const scan_span& span,
     };
     switch (g.table) {
       case table_id::children: {
+        // Their units too, in the same pass.
         const register_on_day on(at_end, end, g.min_age, g.max_age);
         const auto& ch = d.children;
         rows.resize(to - from);
+        out.units.resize(to - from);
         std::size_t k = 0;
         for (std::size_t i = from; i < to; ++i) {
           rows[k] = static_cast<std::int32_t>(i);
+          out.units[k] = ch.org_unit[i].value;
           k += on.holds(ch.registered_date[i], ch.exit_date[i], ch.birth_date[i]);
         }
         rows.resize(k);
+        out.units.resize(k);
         break;
       }
       case table_id::cases:
@@ -753,7 +758,9 @@ void find_candidates(const context& ctx, const group& g, const scan_span& span,
     if (event) placing_day.resize(kept);
   }
   out.units.resize(rows.size());
-  if (g.table == table_id::children) {
+  if (g.table == table_id::children && !event) {
+    // found with the rows
+  } else if (g.table == table_id::children) {
     for (std::size_t i = 0; i < rows.size(); ++i) out.units[i] = d.children.org_unit[rows[i]].value;
   } else if (g.table == table_id::cases) {
     for (std::size_t i = 0; i < rows.size(); ++i) out.units[i] = d.cases.org_unit[rows[i]].value;
@@ -822,10 +829,53 @@ void add_dimension_codes(const context& ctx, const dim_spec& spec, std::int64_t 
   }
 }
 
-// Accumulates `n` rows into `a`: row i at unit `units[i]` (skipped when negative), in the cells
-// cells[offsets[i] .. offsets[i + 1]) (Single: the one cell cells[i]).
+// Where each row's cells are: row i in cell 0 (no breakdown: nothing to read), in cells[i]
+// (single-valued dimensions), or in cells[offsets[i] .. offsets[i + 1]) (a multi-valued one).
+enum class cell_layout { none, one, many };
+
+// The layout of a job's cells.
+cell_layout layout_of(const context& ctx, const side_job& job) {
+  if (job.dims.empty()) return cell_layout::none;
+  const bool single_valued = std::none_of(job.dims.begin(), job.dims.end(), [&](int d) {
+    return ctx.dims[static_cast<std::size_t>(d)].info->multi_valued;
+  });
+  return single_valued ? cell_layout::one : cell_layout::many;
+}
+
+// Calls f(i, cell) for each cell of row i (Layout as above).
+template <cell_layout Layout, class F>
+void for_each_cell(std::size_t i, const std::int64_t* cells, const std::size_t* offsets,
+                   const F& f) {
+  if constexpr (Layout == cell_layout::none) {
+    f(i, std::int64_t{0});
+  } else if constexpr (Layout == cell_layout::one) {
+    f(i, cells[i]);
+  } else {
+    for (std::size_t k = offsets[i]; k < offsets[i + 1]; ++k) f(i, cells[k]);
+  }
+}
+
+// Calls f(std::integral_constant<cell_layout, layout>{}): code written once for every layout,
+// compiled for each.
+template <class F>
+void with_layout(cell_layout layout, const F& f) {
+  switch (layout) {
+    case cell_layout::none:
+      f(std::integral_constant<cell_layout, cell_layout::none>{});
+      break;
+    case cell_layout::one:
+      f(std::integral_constant<cell_layout, cell_layout::one>{});
+      break;
+    case cell_layout::many:
+      f(std::integral_constant<cell_layout, cell_layout::many>{});
+      break;
+  }
+}
+
+// Accumulates `n` rows into `a`: row i at unit `units[i]` (skipped when negative), in its
+// cells (Layout).
 // `arg` null: a count whose argument is never null (count(case_id)), every row counts.
-template <bool Single>
+template <cell_layout Layout>
 void accumulate_rows(accumulator& a, std::size_t n, const std::int32_t* units,
                      const std::int64_t* cells, const std::size_t* offsets, std::int64_t width,
                      const value_batch* arg) {
@@ -833,21 +883,34 @@ void accumulate_rows(accumulator& a, std::size_t n, const std::int32_t* units,
     for (std::size_t i = 0; i < n; ++i) {
       if (units[i] < 0) continue;
       const std::int64_t base = static_cast<std::int64_t>(units[i]) * width;
-      if constexpr (Single) {
-        add(i, static_cast<std::size_t>(base + cells[i]));
-      } else {
-        for (std::size_t k = offsets[i]; k < offsets[i + 1]; ++k)
-          add(i, static_cast<std::size_t>(base + cells[k]));
-      }
+      for_each_cell<Layout>(i, cells, offsets, [&](std::size_t row, std::int64_t cell) {
+        add(row, static_cast<std::size_t>(base + cell));
+      });
     }
   };
   double* const sum = a.a.data();
   std::uint8_t* const any = a.any.data();
   if (!arg) {
-    each([&](std::size_t, std::size_t idx) {
-      sum[idx] += 1;
-      any[idx] = 1;
-    });
+    // Rows of one unit come together (the register of children is in commune order), and
+    // adding 1 to the cell the previous row has just added to waits for that addition: four
+    // tallies taken in turn keep four additions in flight. (Whole numbers: exact.)
+    constexpr std::size_t lanes = 4, most_cells = std::size_t{1} << 16;
+    const std::size_t total = a.a.size();
+    if (total > most_cells) {
+      each([&](std::size_t, std::size_t idx) {
+        sum[idx] += 1;
+        any[idx] = 1;
+      });
+      return;
+    }
+    std::vector<std::uint32_t> tally(lanes * total, 0);
+    each([&](std::size_t i, std::size_t idx) { ++tally[(i % lanes) * total + idx]; });
+    for (std::size_t idx = 0; idx < total; ++idx) {
+      std::uint64_t rows = 0;
+      for (std::size_t lane = 0; lane < lanes; ++lane) rows += tally[lane * total + idx];
+      sum[idx] += static_cast<double>(rows);
+      any[idx] |= static_cast<std::uint8_t>(rows > 0);
+    }
     return;
   }
   const std::uint8_t* valid = arg->valid.data();
@@ -931,11 +994,15 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
     for (const auto& k : c.kept)
       if (job.where.starts_with(*k.where) && (!known || k.rows.size() < known->rows.size())) known = &k;
   if (known) {
-    s.selected.resize(known->rows.size());
-    n_sel = job.where.select_after(*known->where, ec, known->rows.data(), known->rows.size(), s.selected.data());
-    s.selected_pos.resize(n_sel);
-    for (std::size_t i = 0, j = 0; i < known->rows.size() && j < n_sel; ++i)
-      if (known->rows[i] == s.selected[j]) s.selected_pos[j++] = known->positions[i];
+    s.selected_pos.resize(known->rows.size());
+    n_sel = job.where.select_positions_after(*known->where, ec, known->rows.data(),
+                                             known->rows.size(), s.selected_pos.data());
+    s.selected.resize(n_sel);
+    for (std::size_t j = 0; j < n_sel; ++j) {
+      const auto q = static_cast<std::size_t>(s.selected_pos[j]);
+      s.selected[j] = known->rows[q];
+      s.selected_pos[j] = known->positions[q];
+    }
     sel = s.selected.data();
     pos = s.selected_pos.data();
   } else if (job.has_where && settled) {
@@ -980,12 +1047,13 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
     if (among)
       for (std::size_t i = 0; i < n_in; ++i) s.selected[i] = c.rows[static_cast<std::size_t>((*among)[i])];
     const std::int32_t* in = among ? s.selected.data() : c.rows.data();
-    n_sel = job.where.select(ec, in, n_in, s.selected.data());
-    s.selected_pos.resize(n_sel);
-    // select() keeps the rows in order: walk the candidates (or the narrowed ones) alongside.
-    for (std::size_t i = 0, j = 0; i < n_in && j < n_sel; ++i) {
-      const std::size_t p = among ? static_cast<std::size_t>((*among)[i]) : i;
-      if (c.rows[p] == s.selected[j]) s.selected_pos[j++] = static_cast<std::int32_t>(p);
+    s.selected_pos.resize(n_in);
+    n_sel = job.where.select_positions(ec, in, n_in, s.selected_pos.data());
+    // Positions among `in`, made positions among the candidates.
+    for (std::size_t j = 0; j < n_sel; ++j) {
+      std::int32_t& p = s.selected_pos[j];
+      if (among) p = (*among)[static_cast<std::size_t>(p)];
+      s.selected[j] = c.rows[static_cast<std::size_t>(p)];
     }
     sel = s.selected.data();
     pos = s.selected_pos.data();
@@ -1003,13 +1071,11 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
     for (std::size_t i = 0; i < n_sel; ++i) sel_units_storage[i] = c.units[at(i)];
     sel_units = sel_units_storage.data();
   }
-  const bool single_valued = std::none_of(job.dims.begin(), job.dims.end(), [&](int d) {
-    return ctx.dims[static_cast<std::size_t>(d)].info->multi_valued;
-  });
+  const cell_layout layout = layout_of(ctx, job);
   s.sel_cells.clear();
   s.cell_offsets.clear();
   const std::int64_t* row_cells = nullptr;
-  if (single_valued) {
+  if (layout == cell_layout::one) {
     auto it = c.cells_by_dims.find(job.dims);
     if (it == c.cells_by_dims.end()) {
       std::vector<std::int64_t> cells_of(n_rows, 0);
@@ -1024,7 +1090,7 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
     } else {
       row_cells = it->second.data();  // every candidate is selected: read the cache itself
     }
-  } else {
+  } else if (layout == cell_layout::many) {
     std::vector<std::int64_t> strides(job.dims.size(), 1);
     for (std::size_t di = job.dims.size(); di-- > 1;) strides[di - 1] = strides[di] * job.radix[di];
     s.cell_offsets.assign(1, 0);
@@ -1073,21 +1139,8 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
   const auto& terms = job.value.aggregates();
   out.terms.resize(terms.size());
   s.args.resize(terms.size());
-  out.touched.assign(unit_total, 0);
   const std::int64_t* cells = row_cells ? row_cells : s.sel_cells.data();
   const std::size_t* offsets = s.cell_offsets.data();
-  std::uint8_t* const touched = out.touched.data();
-  const auto width = static_cast<std::size_t>(out.cells);
-  for (std::size_t i = 0; i < n_sel; ++i) {
-    if (sel_units[i] < 0) continue;
-    const std::size_t base = static_cast<std::size_t>(sel_units[i]) * width;
-    if (single_valued) {
-      touched[base + static_cast<std::size_t>(cells[i])] = 1;
-    } else {
-      for (std::size_t k = offsets[i]; k < offsets[i + 1]; ++k)
-        touched[base + static_cast<std::size_t>(cells[k])] = 1;
-    }
-  }
   for (std::size_t k = 0; k < terms.size(); ++k) {
     accumulator& a = out.terms[k];
     size_accumulator(a, terms[k].kind, unit_total);
@@ -1099,12 +1152,11 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
         const org_unit_index reached = ctx.tree.ancestor_at_level(org_unit_index{sel_units[i]}, terms[k].level);
         if (!reached.valid()) continue;
         const std::int64_t base = static_cast<std::int64_t>(reached.value) * out.cells;
-        if (single_valued) {
-          a.pairs.emplace_back(base + cells[i], static_cast<double>(reached.value));
-        } else {
-          for (std::size_t q = offsets[i]; q < offsets[i + 1]; ++q)
-            a.pairs.emplace_back(base + cells[q], static_cast<double>(reached.value));
-        }
+        with_layout(layout, [&](auto l) {
+          for_each_cell<decltype(l)::value>(i, cells, offsets, [&](std::size_t, std::int64_t cell) {
+            a.pairs.emplace_back(base + cell, static_cast<double>(reached.value));
+          });
+        });
       }
       continue;
     }
@@ -1113,11 +1165,31 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
       terms[k].argument.evaluate(ec, sel, n_sel, s.args[k]);
       arg = &s.args[k];
     }
-    if (single_valued)
-      accumulate_rows<true>(a, n_sel, sel_units, cells, offsets, out.cells, arg);
-    else
-      accumulate_rows<false>(a, n_sel, sel_units, cells, offsets, out.cells, arg);
+    with_layout(layout, [&](auto l) {
+      accumulate_rows<decltype(l)::value>(a, n_sel, sel_units, cells, offsets, out.cells, arg);
+    });
   }
+  // The cells rows were placed in: what a count saw (it sees every row placed, valid or not),
+  // or found again.
+  const auto count_term = std::find_if(terms.begin(), terms.end(), [](const aggregate_term& t) {
+    return t.kind == aggregate_kind::count;
+  });
+  if (count_term != terms.end()) {
+    out.touched = out.terms[static_cast<std::size_t>(count_term - terms.begin())].any;
+    return;
+  }
+  out.touched.assign(unit_total, 0);
+  std::uint8_t* const touched = out.touched.data();
+  const auto width = static_cast<std::size_t>(out.cells);
+  with_layout(layout, [&](auto l) {
+    for (std::size_t i = 0; i < n_sel; ++i) {
+      if (sel_units[i] < 0) continue;
+      const std::size_t base = static_cast<std::size_t>(sel_units[i]) * width;
+      for_each_cell<decltype(l)::value>(i, cells, offsets, [&](std::size_t, std::int64_t cell) {
+        touched[base + static_cast<std::size_t>(cell)] = 1;
+      });
+    }
+  });
 }
 
 // Runs one scan: the candidates of `span`, then every job in `job_list` into its partial,

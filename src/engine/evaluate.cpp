@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,7 @@ struct scratch {
   std::vector<day_number> weekday_holidays;  // sorted holidays that fall Monday..Friday
   std::vector<std::int32_t> positions;       // select(): the kept positions of a batch
   std::vector<std::int32_t> batch;           // select_after(): the rows still kept of a batch
+  std::vector<std::int32_t> batch_positions;  // select_after(): and their positions in it
 };
 
 struct state {
@@ -1455,64 +1457,125 @@ void row_expression::evaluate(const eval_context& ctx, const std::int32_t* rows,
   }
 }
 
+namespace detail {
+
+// select() and select_positions(): `keep(i)` is called for the position i (ascending) of every
+// row kept; returns how many.
+template <class Keep>
+std::size_t select_rows(const bound_expression& e, const eval_context& ctx,
+                        const std::int32_t* rows, std::size_t n, const Keep& keep) {
+  check_context(e, ctx);
+  if (e.root->o == op::constant) {
+    if (!(e.root->valid && e.root->value != 0)) return 0;
+    for (std::size_t i = 0; i < n; ++i) keep(i);
+    return n;
+  }
+  scratch& s = thread_scratch(e);
+  state st{ctx, s};
+  begin_call(e, st);
+  std::size_t kept = 0;
+  s.positions.resize(batch_rows);
+  for (std::size_t base = 0; base < n; base += batch_rows) {
+    const std::size_t m = std::min(batch_rows, n - base);
+    const std::size_t k = filter(*e.root, st, rows + base, m, s.positions.data());
+    for (std::size_t q = 0; q < k; ++q) keep(base + static_cast<std::size_t>(s.positions[q]));
+    kept += k;
+  }
+  return kept;
+}
+
+// select_after() and select_positions_after(), as select_rows(); `rest` are the conjuncts
+// after the prefix (not empty).
+template <class Keep>
+std::size_t select_rows_after(const bound_expression& e, const std::vector<const bnode*>& rest,
+                              const eval_context& ctx, const std::int32_t* rows, std::size_t n,
+                              const Keep& keep) {
+  check_context(e, ctx);
+  scratch& s = thread_scratch(e);
+  state st{ctx, s};
+  begin_call(e, st);
+  s.positions.resize(batch_rows);
+  s.batch.resize(batch_rows);
+  s.batch_positions.resize(batch_rows);
+  std::size_t kept = 0;
+  for (std::size_t base = 0; base < n; base += batch_rows) {
+    std::size_t m = std::min(batch_rows, n - base);
+    std::copy_n(rows + base, m, s.batch.data());
+    std::iota(s.batch_positions.begin(), s.batch_positions.begin() + static_cast<std::ptrdiff_t>(m),
+              static_cast<std::int32_t>(0));
+    // The innermost conjunct first, as && evaluates them, each on the rows the last kept.
+    for (auto c = rest.rbegin(); c != rest.rend() && m > 0; ++c) {
+      const std::size_t k = filter(**c, st, s.batch.data(), m, s.positions.data());
+      for (std::size_t q = 0; q < k; ++q) {
+        const auto p = static_cast<std::size_t>(s.positions[q]);
+        s.batch[q] = s.batch[p];
+        s.batch_positions[q] = s.batch_positions[p];
+      }
+      m = k;
+    }
+    for (std::size_t q = 0; q < m; ++q) keep(base + static_cast<std::size_t>(s.batch_positions[q]));
+    kept += m;
+  }
+  return kept;
+}
+
+// The conjuncts of `e` after `prefix`; throws when `e` does not start with it.
+std::vector<const bnode*> conjuncts_after_prefix(const bound_expression* e,
+                                                 const bound_expression* prefix) {
+  std::vector<const bnode*> rest;
+  if (!e) throw error("select_after() called on an empty row_expression");
+  if (!prefix || !conjuncts_after(*e->root, *prefix->root, rest))
+    throw error("select_after(): the condition does not start with the given prefix");
+  return rest;
+}
+
+}  // namespace detail
+
 std::size_t row_expression::select(const eval_context& ctx, const std::int32_t* rows, std::size_t n,
                                    std::int32_t* out_rows) const {
   if (!impl_) throw error("select() called on an empty row_expression");
-  const bound_expression& e = *impl_;
-  detail::check_context(e, ctx);
-  if (e.root->o == detail::op::constant) {
-    if (!(e.root->valid && e.root->value != 0)) return 0;
-    if (out_rows != rows) std::copy(rows, rows + n, out_rows);
-    return n;
-  }
-  detail::scratch& s = detail::thread_scratch(e);
-  detail::state st{ctx, s};
-  detail::begin_call(e, st);
+  // The k-th row kept sits at position k or later, so writing in place over `rows` never
+  // overwrites an unread row.
   std::size_t kept = 0;
-  s.positions.resize(detail::batch_rows);
-  for (std::size_t base = 0; base < n; base += detail::batch_rows) {
-    const std::size_t m = std::min(detail::batch_rows, n - base);
-    const std::size_t k = detail::filter(*e.root, st, rows + base, m, s.positions.data());
-    // kept <= base + position, so writing in place over `rows` never overwrites an unread row.
-    for (std::size_t q = 0; q < k; ++q)
-      out_rows[kept++] = rows[base + static_cast<std::size_t>(s.positions[q])];
-  }
-  return kept;
+  return detail::select_rows(*impl_, ctx, rows, n,
+                             [&](std::size_t i) { out_rows[kept++] = rows[i]; });
+}
+
+std::size_t row_expression::select_positions(const eval_context& ctx, const std::int32_t* rows,
+                                             std::size_t n, std::int32_t* positions) const {
+  if (!impl_) throw error("select_positions() called on an empty row_expression");
+  std::size_t kept = 0;
+  return detail::select_rows(*impl_, ctx, rows, n, [&](std::size_t i) {
+    positions[kept++] = static_cast<std::int32_t>(i);
+  });
 }
 
 std::size_t row_expression::select_after(const row_expression& prefix, const eval_context& ctx,
                                          const std::int32_t* rows, std::size_t n,
                                          std::int32_t* out_rows) const {
-  if (!impl_) throw error("select_after() called on an empty row_expression");
-  std::vector<const detail::bnode*> rest;
-  if (!prefix.impl_ || !detail::conjuncts_after(*impl_->root, *prefix.impl_->root, rest))
-    throw error("select_after(): the condition does not start with the given prefix");
+  const auto rest = detail::conjuncts_after_prefix(impl_.get(), prefix.impl_.get());
   if (rest.empty()) {
     if (out_rows != rows) std::copy(rows, rows + n, out_rows);
     return n;
   }
-  const bound_expression& e = *impl_;
-  detail::check_context(e, ctx);
-  detail::scratch& s = detail::thread_scratch(e);
-  detail::state st{ctx, s};
-  detail::begin_call(e, st);
-  s.positions.resize(detail::batch_rows);
-  s.batch.resize(detail::batch_rows);
-  std::size_t kept = 0;
-  for (std::size_t base = 0; base < n; base += detail::batch_rows) {
-    std::size_t m = std::min(detail::batch_rows, n - base);
-    std::copy_n(rows + base, m, s.batch.data());
-    // The innermost conjunct first, as && evaluates them, each on the rows the last kept.
-    for (auto c = rest.rbegin(); c != rest.rend() && m > 0; ++c) {
-      const std::size_t k = detail::filter(**c, st, s.batch.data(), m, s.positions.data());
-      for (std::size_t q = 0; q < k; ++q) s.batch[q] = s.batch[static_cast<std::size_t>(s.positions[q])];
-      m = k;
-    }
-    // kept <= base, so writing in place over `rows` never overwrites an unread row.
-    std::copy_n(s.batch.data(), m, out_rows + kept);
-    kept += m;
+  std::size_t kept = 0;  // in place as select()
+  return detail::select_rows_after(*impl_, rest, ctx, rows, n,
+                                   [&](std::size_t i) { out_rows[kept++] = rows[i]; });
+}
+
+std::size_t row_expression::select_positions_after(const row_expression& prefix,
+                                                   const eval_context& ctx,
+                                                   const std::int32_t* rows, std::size_t n,
+                                                   std::int32_t* positions) const {
+  const auto rest = detail::conjuncts_after_prefix(impl_.get(), prefix.impl_.get());
+  if (rest.empty()) {
+    std::iota(positions, positions + n, static_cast<std::int32_t>(0));
+    return n;
   }
-  return kept;
+  std::size_t kept = 0;
+  return detail::select_rows_after(*impl_, rest, ctx, rows, n, [&](std::size_t i) {
+    positions[kept++] = static_cast<std::int32_t>(i);
+  });
 }
 
 // ---------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 // SKIP_IF_ALL_VALUES_MISSING, and vectorised evaluation and selection on a small dataset.
 #include "safeguard/engine/expression.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <string>
@@ -211,12 +212,19 @@ class ExpressionData : public ::testing::Test {
     return 0;
   }
 
-  // The rows of `t` for which `text` holds.
+  // The rows of `t` for which `text` holds; select_positions() is checked to find them too.
   std::vector<std::int32_t> where(const std::string& text, table_id t) const {
     const row_expression e = expression_compiler::compile_row(text, t);
     std::vector<std::int32_t> rows = all_rows(rows_of(t));
-    std::vector<std::int32_t> out(rows.size());
+    std::reverse(rows.begin(), rows.end());  // so that a position is not its row
+    std::vector<std::int32_t> out(rows.size()), positions(rows.size());
     out.resize(e.select(ctx, rows.data(), rows.size(), out.data()));
+    positions.resize(e.select_positions(ctx, rows.data(), rows.size(), positions.data()));
+    EXPECT_EQ(positions.size(), out.size()) << text;
+    for (std::size_t k = 0; k < std::min(positions.size(), out.size()); ++k)
+      EXPECT_EQ(rows[static_cast<std::size_t>(positions[k])], out[k]) << text << ", row kept " << k;
+    EXPECT_TRUE(std::is_sorted(positions.begin(), positions.end())) << text;
+    std::reverse(out.begin(), out.end());
     return out;
   }
 
@@ -873,13 +881,35 @@ TEST_F(ExpressionData, AConditionThatStartsWithAnotherSelectsOnlyWhatIsLeft) {
   same.resize(respaced.select_after(prefix, ctx, kept.data(), kept.size(), same.data()));
   EXPECT_EQ(same, kept);
   // More rows than one batch, in place.
-  rows_t many;
-  for (int copy = 0; copy < 700; ++copy) many.insert(many.end(), kept.begin(), kept.end());
+  const auto copies_of_kept = [&] {
+    rows_t copies;
+    for (int copy = 0; copy < 700; ++copy) copies.insert(copies.end(), kept.begin(), kept.end());
+    return copies;
+  };
+  rows_t many = copies_of_kept();
   const std::size_t n = chain.select_after(prefix, ctx, many.data(), many.size(), many.data());
   ASSERT_EQ(n, rest.size() * 700);
   for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(many[i], rest[i % rest.size()]) << i;
   rows_t out(1);
   EXPECT_THROW(prefix.select_after(chain, ctx, kept.data(), 1, out.data()), error);
+  EXPECT_THROW(prefix.select_positions_after(chain, ctx, kept.data(), 1, out.data()), error);
+
+  // Where the rest of the chain keeps them: positions among the rows given, over batches.
+  many = copies_of_kept();
+  rows_t positions(many.size());
+  positions.resize(chain.select_positions_after(prefix, ctx, many.data(), many.size(), positions.data()));
+  ASSERT_EQ(positions.size(), rest.size() * 700);
+  for (std::size_t i = 0; i < positions.size(); ++i) {
+    ASSERT_EQ(many[static_cast<std::size_t>(positions[i])], rest[i % rest.size()]) << i;
+    if (i > 0) {
+      ASSERT_LT(positions[i - 1], positions[i]) << i;
+    }
+  }
+  // Nothing after the prefix: every position.
+  positions.assign(kept.size(), -1);
+  ASSERT_EQ(respaced.select_positions_after(prefix, ctx, kept.data(), kept.size(), positions.data()),
+            kept.size());
+  for (std::size_t i = 0; i < kept.size(); ++i) EXPECT_EQ(positions[i], static_cast<std::int32_t>(i));
 }
 
 TEST_F(ExpressionData, AConditionSettlesForRowsWithNoComparedDateBetweenTheEnds) {

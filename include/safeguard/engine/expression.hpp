@@ -159,6 +159,14 @@ class row_expression {
   /// it are evaluated. Throws safeguard::error when the condition does not start with `prefix`.
   std::size_t select_after(const row_expression& prefix, const eval_context& ctx,
                            const std::int32_t* rows, std::size_t n, std::int32_t* out_rows) const;
+  /// select() and select_after() answering where the kept rows are rather than which they
+  /// are: the positions i (ascending) of the rows[i] kept, as keep_related() writes them.
+  /// An engine that keeps other columns beside the rows reads them at those positions.
+  std::size_t select_positions(const eval_context& ctx, const std::int32_t* rows, std::size_t n,
+                               std::int32_t* positions) const;
+  std::size_t select_positions_after(const row_expression& prefix, const eval_context& ctx,
+                                     const std::int32_t* rows, std::size_t n,
+                                     std::int32_t* positions) const;
 
  private:
   friend class expression_compiler;
