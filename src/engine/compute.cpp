@@ -223,10 +223,17 @@ struct context {
   std::vector<org_unit_index> slot_unit;
   std::vector<std::int32_t> slot_of_unit;  // the slot of a unit at a requested level, or -1
   std::map<std::pair<table_id, std::string>, const sorted_dates*> sorted;
+  const detail::prepared_state& prepared;
 
   context(const detail::prepared_state& p, const compute_request& r)
-      : data(p.data), request(r), tree(p.tree), rel(p.rel), holidays(p.holidays),
-        case_age(p.case_age), case_counts_consent(p.case_consent) {}
+      : data(p.data),
+        request(r),
+        tree(p.tree),
+        rel(p.rel),
+        holidays(p.holidays),
+        case_age(p.case_age),
+        case_counts_consent(p.case_consent),
+        prepared(p) {}
 
   org_unit_index row_unit(table_id t, std::int32_t r) const noexcept {
     switch (t) {
@@ -716,46 +723,61 @@ void find_candidates(const context& ctx, const group& g, const scan_span& span,
         for (std::size_t i = from; i < to; ++i) rows.push_back(static_cast<std::int32_t>(i));
     }
   }
-  // Ages and consent (children on the register were checked above).
-  if (!(g.table == table_id::children && !event)) {
+  // Ages and consent (children on the register were checked above). Rows are written
+  // unconditionally and the count advances by the test: whether a row is kept is as good as
+  // random.
+  const auto keep_rows = [&](const auto& keeps) {
     std::size_t kept = 0;
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const std::int32_t r = rows[i];
-      bool keep = true;
-      switch (g.table) {
-        case table_id::cases:
-        case table_id::services: {
-          const std::int32_t c = case_of_row(ctx, g.table, r);
-          keep = c >= 0 && ctx.case_age[c] >= g.min_age && ctx.case_age[c] <= g.max_age &&
-                 (!honour || ctx.case_counts_consent[c]);
-          break;
-        }
-        case table_id::children:
-        case table_id::circumstances: {
-          const std::int32_t child = child_of_row(ctx, g.table, r);
-          if (child < 0) {
-            keep = false;
-          } else if (event) {
-            const int age = age_in_years(d.children.birth_date[child], placing_day[i]);
-            keep = age >= g.min_age && age <= g.max_age;
-          } else {
-            keep = at_end.in_range(d.children.birth_date[child], g.min_age, g.max_age);
-          }
-          break;
-        }
-        case table_id::population:
-          keep = d.population.age[r] >= g.min_age && d.population.age[r] <= g.max_age;
-          break;
-        default: break;
-      }
-      if (keep) {
-        rows[kept] = r;
-        if (event) placing_day[kept] = placing_day[i];
-        ++kept;
-      }
+      const bool keep = keeps(i, r);
+      rows[kept] = r;
+      if (event) placing_day[kept] = placing_day[i];
+      kept += static_cast<std::size_t>(keep);
     }
     rows.resize(kept);
     if (event) placing_day.resize(kept);
+  };
+  switch (g.table) {
+    case table_id::cases:
+    case table_id::services: {
+      if (ctx.case_age.empty()) {  // no cases: no row has one
+        rows.clear();
+        placing_day.clear();
+        break;
+      }
+      const bool services = g.table == table_id::services;
+      keep_rows([&](std::size_t, std::int32_t r) {
+        const std::int32_t c = services ? d.services.case_[r].value : r;
+        const auto at = static_cast<std::size_t>(c >= 0 ? c : 0);  // read, then dropped
+        const int age = ctx.case_age[at];
+        return static_cast<bool>(static_cast<int>(c >= 0) & static_cast<int>(age >= g.min_age) &
+                                 static_cast<int>(age <= g.max_age) &
+                                 static_cast<int>(!honour || ctx.case_counts_consent[at]));
+      });
+      break;
+    }
+    case table_id::children:
+    case table_id::circumstances: {
+      if (g.table == table_id::children && !event) break;
+      keep_rows([&](std::size_t i, std::int32_t r) {
+        const std::int32_t child = child_of_row(ctx, g.table, r);
+        if (child < 0) return false;
+        if (event) {
+          const int age = age_in_years(d.children.birth_date[child], placing_day[i]);
+          return age >= g.min_age && age <= g.max_age;
+        }
+        return at_end.in_range(d.children.birth_date[child], g.min_age, g.max_age);
+      });
+      break;
+    }
+    case table_id::population:
+      keep_rows([&](std::size_t, std::int32_t r) {
+        return d.population.age[r] >= g.min_age && d.population.age[r] <= g.max_age;
+      });
+      break;
+    default:
+      break;
   }
   out.units.resize(rows.size());
   if (g.table == table_id::children && !event) {
@@ -989,11 +1011,30 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
   const std::int32_t* sel = c.rows.data();
   std::size_t n_sel = n_rows;
   const std::int32_t* pos = nullptr;  // positions of the selected rows among the candidates
+  // A condition that does not read the period is read off the rows it holds on, kept with
+  // the dataset.
+  const std::vector<std::uint8_t>* holds =
+      job.has_where && !settled && !job.where.depends_on_period()
+          ? ctx.prepared.rows_where(job.where, job.where_text, ctx.request.honour_consent)
+          : nullptr;
   const scan_rows::kept_rows* known = nullptr;  // the fewest rows kept by a prefix of the where
-  if (job.has_where)
+  if (job.has_where && !holds)
     for (const auto& k : c.kept)
       if (job.where.starts_with(*k.where) && (!known || k.rows.size() < known->rows.size())) known = &k;
-  if (known) {
+  if (holds) {
+    // Branch-free: whether a row is kept is as good as random.
+    s.selected.resize(n_rows);
+    s.selected_pos.resize(n_rows);
+    n_sel = 0;
+    for (std::size_t i = 0; i < n_rows; ++i) {
+      const std::int32_t r = c.rows[i];
+      s.selected[n_sel] = r;
+      s.selected_pos[n_sel] = static_cast<std::int32_t>(i);
+      n_sel += (*holds)[static_cast<std::size_t>(r)];
+    }
+    sel = s.selected.data();
+    pos = s.selected_pos.data();
+  } else if (known) {
     s.selected_pos.resize(known->rows.size());
     n_sel = job.where.select_positions_after(*known->where, ec, known->rows.data(),
                                              known->rows.size(), s.selected_pos.data());
@@ -1904,6 +1945,33 @@ prepared_state::prepared_state(const dataset& d) : data(d), tree(d.org_units), r
     case_age[i] = static_cast<std::int16_t>(std::clamp(age, -1, 32000));
     case_consent[i] = d.cases.consent_reporting[i] != 0;
   }
+}
+
+const std::vector<std::uint8_t>* prepared_state::rows_where(const row_expression& where,
+                                                            const std::string& text,
+                                                            bool honour_consent) const {
+  auto key = std::make_tuple(where.table(), text, honour_consent);
+  {
+    std::lock_guard<std::mutex> lock(where_mutex);
+    auto it = where_rows.find(key);
+    if (it != where_rows.end()) return &it->second;
+    if (where_rows.size() >= most_conditions) return nullptr;
+  }
+  // Worked out without the lock, so that threads wanting other conditions go on; two threads
+  // wanting this one both work it out, and the first one kept serves both.
+  const std::size_t n = row_count(data, where.table());
+  std::vector<std::int32_t> rows(n);
+  std::iota(rows.begin(), rows.end(), 0);
+  eval_context ec;
+  ec.data = &data;
+  ec.rel = &rel;
+  ec.holidays = &holidays;
+  ec.honour_consent = honour_consent;
+  rows.resize(where.select(ec, rows.data(), n, rows.data()));
+  std::vector<std::uint8_t> holds(n, 0);
+  for (const std::int32_t r : rows) holds[static_cast<std::size_t>(r)] = 1;
+  std::lock_guard<std::mutex> lock(where_mutex);
+  return &where_rows.emplace(std::move(key), std::move(holds)).first->second;
 }
 
 const sorted_dates& prepared_state::sorted_by(table_id t, const std::string& column) const {

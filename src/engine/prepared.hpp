@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -32,9 +33,20 @@ struct prepared_state {
   /// Rows of `t` sorted by `column` (a date column), built on first use.
   const sorted_dates& sorted_by(table_id t, const std::string& column) const;
 
+  /// Whether a condition that does not read the period holds on each row of its table (1 or
+  /// 0 per row), worked out over the whole table on first use and kept: every period and
+  /// every later compute reads it rather than evaluating the condition again (`text` is the
+  /// condition as written, which names it; consent changes what exists() sees). Nullptr when
+  /// `most_conditions` are kept already: the caller evaluates the condition itself.
+  const std::vector<std::uint8_t>* rows_where(const row_expression& where, const std::string& text,
+                                              bool honour_consent) const;
+  static constexpr std::size_t most_conditions = 256;
+
  private:
   mutable std::mutex sorted_mutex;
   mutable std::map<std::pair<table_id, std::string>, sorted_dates> sorted;
+  mutable std::mutex where_mutex;
+  mutable std::map<std::tuple<table_id, std::string, bool>, std::vector<std::uint8_t>> where_rows;
 };
 
 }  // namespace safeguard::engine::detail
