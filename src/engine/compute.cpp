@@ -1945,6 +1945,17 @@ prepared_state::prepared_state(const dataset& d) : data(d), tree(d.org_units), r
     case_age[i] = static_cast<std::int16_t>(std::clamp(age, -1, 32000));
     case_consent[i] = d.cases.consent_reporting[i] != 0;
   }
+  for (std::size_t i = 0; i < d.targets.size(); ++i) {
+    const plan_index p = d.targets.plan[i];
+    const std::int32_t agency = p.valid() ? d.plans.agency[p.value].value : -1;
+    auto& of_code = targets[std::string(d.targets.indicator[i])];
+    for (std::int32_t key_agency : {std::int32_t{-2}, agency}) {
+      auto& t = of_code[{d.targets.org_unit[i].value, d.targets.period_start[i],
+                         d.targets.period_end[i], key_agency}];
+      t.value += d.targets.value[i];
+      t.at_most = d.targets.direction[i] == 1;
+    }
+  }
 }
 
 const std::vector<std::uint8_t>* prepared_state::rows_where(const row_expression& where,
@@ -2479,25 +2490,9 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     if (request.progress) request.progress("computing", scans.size() + finishes.size(), scans.size() + finishes.size());
   }
 
-  // Targets by indicator code, then (unit, start, end, agency): agency -2 sums every plan's
-  // target, an agency index the targets of that agency's plans.
-  struct target_sum {
-    double value = 0;
-    bool at_most = false;
-  };
-  using target_key = std::tuple<std::int32_t, day_number, day_number, std::int32_t>;
-  std::map<std::string, std::map<target_key, target_sum>, std::less<>> targets;
-  for (std::size_t i = 0; i < data.targets.size(); ++i) {
-    const plan_index p = data.targets.plan[i];
-    const std::int32_t agency = p.valid() ? data.plans.agency[p.value].value : -1;
-    auto& of_code = targets[std::string(data.targets.indicator[i])];
-    for (std::int32_t key_agency : {std::int32_t{-2}, agency}) {
-      auto& t = of_code[{data.targets.org_unit[i].value, data.targets.period_start[i],
-                         data.targets.period_end[i], key_agency}];
-      t.value += data.targets.value[i];
-      t.at_most = data.targets.direction[i] == 1;
-    }
-  }
+  using detail::target_key;
+  using detail::target_sum;
+  const auto& targets = prepared.state().targets;
 
   // Output order within an (indicator, period): unit code, then each dimension's codes in
   // byte order with the empty code first, as integer ranks.

@@ -20,6 +20,14 @@ struct sorted_dates {
   std::vector<day_number> dates;
 };
 
+/// The targets of an indicator summed for one (unit, period start, period end, agency):
+/// agency -2 sums every plan's targets, an agency index the targets of that agency's plans.
+using target_key = std::tuple<std::int32_t, day_number, day_number, std::int32_t>;
+struct target_sum {
+  double value = 0;
+  bool at_most = false;
+};
+
 struct prepared_state {
   explicit prepared_state(const dataset& d);
 
@@ -29,6 +37,8 @@ struct prepared_state {
   std::vector<day_number> holidays;       // sorted, unique
   std::vector<std::int16_t> case_age;     // child's age at reported_date (-1 when unknown)
   std::vector<std::uint8_t> case_consent; // consent_reporting != 0
+  /// Targets by indicator code.
+  std::map<std::string, std::map<target_key, target_sum>, std::less<>> targets;
 
   /// Rows of `t` sorted by `column` (a date column), built on first use.
   const sorted_dates& sorted_by(table_id t, const std::string& column) const;
