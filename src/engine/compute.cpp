@@ -30,6 +30,7 @@
 
 namespace safeguard::engine {
 
+using detail::condition_rows;
 using detail::dimension_id;
 using detail::dimension_info;
 using detail::sorted_dates;
@@ -1011,26 +1012,39 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
   const std::int32_t* sel = c.rows.data();
   std::size_t n_sel = n_rows;
   const std::int32_t* pos = nullptr;  // positions of the selected rows among the candidates
-  // A condition that does not read the period is read off the rows it holds on, kept with
-  // the dataset.
-  const std::vector<std::uint8_t>* holds =
+  // A condition that does not read the period is evaluated once per row and dataset: on the
+  // candidates not seen before, then read off what is kept.
+  condition_rows* verdicts =
       job.has_where && !settled && !job.where.depends_on_period()
           ? ctx.prepared.rows_where(job.where, job.where_text, ctx.request.honour_consent)
           : nullptr;
   const scan_rows::kept_rows* known = nullptr;  // the fewest rows kept by a prefix of the where
-  if (job.has_where && !holds)
+  if (job.has_where && !verdicts)
     for (const auto& k : c.kept)
       if (job.where.starts_with(*k.where) && (!known || k.rows.size() < known->rows.size())) known = &k;
-  if (holds) {
-    // Branch-free: whether a row is kept is as good as random.
+  if (verdicts) {
     s.selected.resize(n_rows);
+    std::size_t unseen = 0;
+    for (std::size_t i = 0; i < n_rows; ++i) {
+      s.selected[unseen] = c.rows[i];
+      unseen += verdicts->of(c.rows[i]) == condition_rows::unknown;
+    }
+    if (unseen > 0) {
+      s.selected_pos.resize(unseen);
+      const std::size_t held =
+          job.where.select_positions(ec, s.selected.data(), unseen, s.selected_pos.data());
+      for (std::size_t i = 0; i < unseen; ++i) verdicts->set(s.selected[i], false);
+      for (std::size_t q = 0; q < held; ++q)
+        verdicts->set(s.selected[static_cast<std::size_t>(s.selected_pos[q])], true);
+    }
+    // Branch-free: whether a row is kept is as good as random.
     s.selected_pos.resize(n_rows);
     n_sel = 0;
     for (std::size_t i = 0; i < n_rows; ++i) {
       const std::int32_t r = c.rows[i];
       s.selected[n_sel] = r;
       s.selected_pos[n_sel] = static_cast<std::int32_t>(i);
-      n_sel += (*holds)[static_cast<std::size_t>(r)];
+      n_sel += verdicts->of(r) == condition_rows::yes;
     }
     sel = s.selected.data();
     pos = s.selected_pos.data();
@@ -1958,31 +1972,15 @@ prepared_state::prepared_state(const dataset& d) : data(d), tree(d.org_units), r
   }
 }
 
-const std::vector<std::uint8_t>* prepared_state::rows_where(const row_expression& where,
-                                                            const std::string& text,
-                                                            bool honour_consent) const {
-  auto key = std::make_tuple(where.table(), text, honour_consent);
-  {
-    std::lock_guard<std::mutex> lock(where_mutex);
-    auto it = where_rows.find(key);
-    if (it != where_rows.end()) return &it->second;
-    if (where_rows.size() >= most_conditions) return nullptr;
-  }
-  // Worked out without the lock, so that threads wanting other conditions go on; two threads
-  // wanting this one both work it out, and the first one kept serves both.
-  const std::size_t n = row_count(data, where.table());
-  std::vector<std::int32_t> rows(n);
-  std::iota(rows.begin(), rows.end(), 0);
-  eval_context ec;
-  ec.data = &data;
-  ec.rel = &rel;
-  ec.holidays = &holidays;
-  ec.honour_consent = honour_consent;
-  rows.resize(where.select(ec, rows.data(), n, rows.data()));
-  std::vector<std::uint8_t> holds(n, 0);
-  for (const std::int32_t r : rows) holds[static_cast<std::size_t>(r)] = 1;
+condition_rows* prepared_state::rows_where(const row_expression& where, const std::string& text,
+                                           bool honour_consent) const {
   std::lock_guard<std::mutex> lock(where_mutex);
-  return &where_rows.emplace(std::move(key), std::move(holds)).first->second;
+  auto key = std::make_tuple(where.table(), text, honour_consent);
+  auto it = where_rows.find(key);
+  if (it != where_rows.end()) return &it->second;
+  if (where_rows.size() >= most_conditions) return nullptr;
+  return &where_rows.emplace(std::move(key), condition_rows(row_count(data, where.table())))
+              .first->second;
 }
 
 const sorted_dates& prepared_state::sorted_by(table_id t, const std::string& column) const {

@@ -1,7 +1,9 @@
 // The indexes of a prepared_dataset (engine/compute.hpp), private to the engine.
 #pragma once
 
+#include <atomic>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <tuple>
@@ -28,6 +30,26 @@ struct target_sum {
   bool at_most = false;
 };
 
+/// A condition's verdict on each row of a table: not evaluated yet, false or true. Threads
+/// computing at once may evaluate the same row and store the same verdict: each byte is an
+/// atomic (relaxed: a verdict, once stored, never changes).
+class condition_rows {
+ public:
+  static constexpr std::uint8_t unknown = 0, no = 1, yes = 2;
+  explicit condition_rows(std::size_t rows) : verdict_(new std::atomic<std::uint8_t>[rows]) {
+    for (std::size_t r = 0; r < rows; ++r) verdict_[r].store(unknown, std::memory_order_relaxed);
+  }
+  std::uint8_t of(std::int32_t row) const noexcept {
+    return verdict_[static_cast<std::size_t>(row)].load(std::memory_order_relaxed);
+  }
+  void set(std::int32_t row, bool holds) noexcept {
+    verdict_[static_cast<std::size_t>(row)].store(holds ? yes : no, std::memory_order_relaxed);
+  }
+
+ private:
+  std::unique_ptr<std::atomic<std::uint8_t>[]> verdict_;
+};
+
 struct prepared_state {
   explicit prepared_state(const dataset& d);
 
@@ -43,20 +65,20 @@ struct prepared_state {
   /// Rows of `t` sorted by `column` (a date column), built on first use.
   const sorted_dates& sorted_by(table_id t, const std::string& column) const;
 
-  /// Whether a condition that does not read the period holds on each row of its table (1 or
-  /// 0 per row), worked out over the whole table on first use and kept: every period and
-  /// every later compute reads it rather than evaluating the condition again (`text` is the
-  /// condition as written, which names it; consent changes what exists() sees). Nullptr when
-  /// `most_conditions` are kept already: the caller evaluates the condition itself.
-  const std::vector<std::uint8_t>* rows_where(const row_expression& where, const std::string& text,
-                                              bool honour_consent) const;
+  /// What is known, row by row, of a condition that does not read the period: whether it
+  /// holds on each row of its table, filled in as computes evaluate it on their rows and
+  /// kept, so that later periods and computes read it rather than evaluate again (`text`
+  /// is the condition as written, which names it; consent changes what exists() sees).
+  /// Nullptr when `most_conditions` are kept already: the caller evaluates the condition.
+  condition_rows* rows_where(const row_expression& where, const std::string& text,
+                             bool honour_consent) const;
   static constexpr std::size_t most_conditions = 256;
 
  private:
   mutable std::mutex sorted_mutex;
   mutable std::map<std::pair<table_id, std::string>, sorted_dates> sorted;
   mutable std::mutex where_mutex;
-  mutable std::map<std::tuple<table_id, std::string, bool>, std::vector<std::uint8_t>> where_rows;
+  mutable std::map<std::tuple<table_id, std::string, bool>, condition_rows> where_rows;
 };
 
 }  // namespace safeguard::engine::detail
