@@ -566,6 +566,33 @@ indicators:
   EXPECT_NE(by_consent[true], by_consent[false]);  // consent does change what is counted
 }
 
+TEST_F(ComputeOnGenerated, ConditionsBeyondTheKeptOnesAreEvaluatedAsBefore) {
+  // A prepared dataset keeps the verdicts of at most 256 conditions; a catalogue with more
+  // has the others evaluated scan by scan. Together over one prepared dataset, the 260
+  // indicators below must give what each gives alone over a fresh one.
+  std::string yaml = "version: 1\nindicators:\n";
+  std::vector<std::string> codes;
+  for (int k = 0; k < 260; ++k) {
+    codes.push_back("MORE_THAN_" + std::to_string(k));
+    yaml += "  - code: " + codes.back() + "\n    name: {en: \"p\", vi: \"p\"}\n" +
+            "    numerator: {from: activities, place: start_date, where: \"participants > " +
+            std::to_string(k) + "\", value: \"count(activity_id)\"}\n";
+  }
+  const auto cat = sg::engine::catalogue::parse(yaml, "test");
+  const sg::engine::prepared_dataset prepared(*data_);
+  const auto together = cells(sg::engine::compute(prepared, cat, request("2024,2024Q3", {1, 2})));
+  std::map<std::string, std::string> alone;
+  for (const std::string& code : codes) {
+    const auto part =
+        cells(sg::engine::compute(*data_, cat, request("2024,2024Q3", {1, 2}, {}, {code})));
+    alone.insert(part.begin(), part.end());
+  }
+  EXPECT_GT(together.size(), 260u);
+  EXPECT_EQ(together, alone);
+  // And again, now that the kept ones are known.
+  EXPECT_EQ(cells(sg::engine::compute(prepared, cat, request("2024,2024Q3", {1, 2}))), together);
+}
+
 TEST_F(ComputeOnGenerated, AdditiveIndicatorsOfAParentAreTheSumOfItsChildren) {
   const auto& cat = sg::engine::catalogue::standard();
   const std::vector<std::string> additive = {
