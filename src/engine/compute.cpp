@@ -780,15 +780,18 @@ void find_candidates(const context& ctx, const group& g, const scan_span& span,
     default:
       break;
   }
-  out.units.resize(rows.size());
-  if (g.table == table_id::children && !event) {
-    // found with the rows
-  } else if (g.table == table_id::children) {
-    for (std::size_t i = 0; i < rows.size(); ++i) out.units[i] = d.children.org_unit[rows[i]].value;
-  } else if (g.table == table_id::cases) {
-    for (std::size_t i = 0; i < rows.size(); ++i) out.units[i] = d.cases.org_unit[rows[i]].value;
-  } else {
-    for (std::size_t i = 0; i < rows.size(); ++i) out.units[i] = ctx.row_unit(g.table, rows[i]).value;
+  // The rows' units (the register's were found with its rows).
+  if (!(g.table == table_id::children && !event)) {
+    out.units.resize(rows.size());
+    if (g.table == table_id::children) {
+      for (std::size_t i = 0; i < rows.size(); ++i)
+        out.units[i] = d.children.org_unit[rows[i]].value;
+    } else if (g.table == table_id::cases) {
+      for (std::size_t i = 0; i < rows.size(); ++i) out.units[i] = d.cases.org_unit[rows[i]].value;
+    } else {
+      for (std::size_t i = 0; i < rows.size(); ++i)
+        out.units[i] = ctx.row_unit(g.table, rows[i]).value;
+    }
   }
   out.cells_by_dims.clear();
   out.related_by_relation.clear();
@@ -1023,28 +1026,34 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
     for (const auto& k : c.kept)
       if (job.where.starts_with(*k.where) && (!known || k.rows.size() < known->rows.size())) known = &k;
   if (verdicts) {
-    s.selected.resize(n_rows);
-    std::size_t unseen = 0;
-    for (std::size_t i = 0; i < n_rows; ++i) {
-      s.selected[unseen] = c.rows[i];
-      unseen += verdicts->of(c.rows[i]) == condition_rows::unknown;
-    }
-    if (unseen > 0) {
-      s.selected_pos.resize(unseen);
-      const std::size_t held =
-          job.where.select_positions(ec, s.selected.data(), unseen, s.selected_pos.data());
-      for (std::size_t i = 0; i < unseen; ++i) verdicts->set(s.selected[i], false);
-      for (std::size_t q = 0; q < held; ++q)
-        verdicts->set(s.selected[static_cast<std::size_t>(s.selected_pos[q])], true);
-    }
+    // One pass keeps the rows held and gathers the rows not seen yet; only when there are
+    // some (a dataset's first computes) are they evaluated and the pass made again.
     // Branch-free: whether a row is kept is as good as random.
+    s.selected.resize(n_rows);
     s.selected_pos.resize(n_rows);
-    n_sel = 0;
-    for (std::size_t i = 0; i < n_rows; ++i) {
-      const std::int32_t r = c.rows[i];
-      s.selected[n_sel] = r;
-      s.selected_pos[n_sel] = static_cast<std::int32_t>(i);
-      n_sel += verdicts->of(r) == condition_rows::yes;
+    s.unsettled.resize(n_rows);
+    const auto keep_held = [&] {
+      std::size_t held = 0, unseen = 0;
+      for (std::size_t i = 0; i < n_rows; ++i) {
+        const std::int32_t r = c.rows[i];
+        const std::uint8_t v = verdicts->of(r);
+        s.selected[held] = r;
+        s.selected_pos[held] = static_cast<std::int32_t>(i);
+        held += v == condition_rows::yes;
+        s.unsettled[unseen] = r;
+        unseen += v == condition_rows::unknown;
+      }
+      n_sel = held;
+      return unseen;
+    };
+    if (const std::size_t unseen = keep_held(); unseen > 0) {
+      std::vector<std::int32_t> kept(unseen);
+      const std::size_t held =
+          job.where.select_positions(ec, s.unsettled.data(), unseen, kept.data());
+      for (std::size_t i = 0; i < unseen; ++i) verdicts->set(s.unsettled[i], false);
+      for (std::size_t q = 0; q < held; ++q)
+        verdicts->set(s.unsettled[static_cast<std::size_t>(kept[q])], true);
+      keep_held();
     }
     sel = s.selected.data();
     pos = s.selected_pos.data();

@@ -1519,13 +1519,14 @@ std::size_t select_rows_after(const bound_expression& e, const std::vector<const
   return kept;
 }
 
-// The conjuncts of `e` after `prefix`; throws when `e` does not start with it.
+// The conjuncts of `e` after `prefix`; throws, naming the caller `what`, when `e` does not
+// start with it.
 std::vector<const bnode*> conjuncts_after_prefix(const bound_expression* e,
-                                                 const bound_expression* prefix) {
+                                                 const bound_expression* prefix, const char* what) {
   std::vector<const bnode*> rest;
-  if (!e) throw error("select_after() called on an empty row_expression");
+  if (!e) throw error(std::string(what) + " called on an empty row_expression");
   if (!prefix || !conjuncts_after(*e->root, *prefix->root, rest))
-    throw error("select_after(): the condition does not start with the given prefix");
+    throw error(std::string(what) + ": the condition does not start with the given prefix");
   return rest;
 }
 
@@ -1553,7 +1554,8 @@ std::size_t row_expression::select_positions(const eval_context& ctx, const std:
 std::size_t row_expression::select_after(const row_expression& prefix, const eval_context& ctx,
                                          const std::int32_t* rows, std::size_t n,
                                          std::int32_t* out_rows) const {
-  const auto rest = detail::conjuncts_after_prefix(impl_.get(), prefix.impl_.get());
+  const auto rest =
+      detail::conjuncts_after_prefix(impl_.get(), prefix.impl_.get(), "select_after()");
   if (rest.empty()) {
     if (out_rows != rows) std::copy(rows, rows + n, out_rows);
     return n;
@@ -1567,7 +1569,8 @@ std::size_t row_expression::select_positions_after(const row_expression& prefix,
                                                    const eval_context& ctx,
                                                    const std::int32_t* rows, std::size_t n,
                                                    std::int32_t* positions) const {
-  const auto rest = detail::conjuncts_after_prefix(impl_.get(), prefix.impl_.get());
+  const auto rest =
+      detail::conjuncts_after_prefix(impl_.get(), prefix.impl_.get(), "select_positions_after()");
   if (rest.empty()) {
     std::iota(positions, positions + n, static_cast<std::int32_t>(0));
     return n;

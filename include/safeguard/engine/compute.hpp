@@ -77,10 +77,11 @@ struct prepared_state;
 }
 
 /// A dataset with the indexes every computation needs, built once: the org-unit tree, the
-/// relations between tables, the case rules (each case's child age at report, consent), and
-/// rows sorted by each placing date, and the rows each condition that does not read the period
-/// holds on (these two built on first use, then kept). Computing many requests
-/// over one dataset should go through one prepared_dataset. It refers to `data`, which must
+/// relations between tables, the case rules (each case's child age at report, consent), the
+/// targets by indicator; and, built on first use and then kept, the rows sorted by each
+/// placing date and, for each condition that does not read the period, its verdict on every
+/// row a compute has evaluated it on. Computing many requests over one dataset should go
+/// through one prepared_dataset. It refers to `data`, which must
 /// outlive it and not change. Copies share the indexes; it is safe to use from several
 /// threads at once.
 class prepared_dataset {
