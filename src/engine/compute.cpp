@@ -16,6 +16,7 @@
 #include <charconv>
 #include <cmath>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -1379,10 +1380,12 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
       add_dimension_codes(ctx, spec, job.radix[di], g, c, entries[at[0].first].end, at_end[at[0].first], compact);
     }
     const std::int64_t compact_cells = job.cells / band_radix;
-    // The cell of compact cell `cc` in band 0 (the band then adds band * band_stride).
-    const auto cell_of_compact = [&](std::int64_t cc) {
-      return band_stride ? (cc / band_stride) * band_radix * band_stride + cc % band_stride : cc;
-    };
+    // The cell of each compact cell in band 0 (the band then adds band * band_stride): a
+    // table, since the division would be paid on every child followed.
+    std::vector<std::int64_t> cell_of_compact(static_cast<std::size_t>(compact_cells));
+    for (std::int64_t cc = 0; cc < compact_cells; ++cc)
+      cell_of_compact[static_cast<std::size_t>(cc)] =
+          band_stride ? (cc / band_stride) * band_radix * band_stride + cc % band_stride : cc;
     // The band of every birth day at each end.
     std::vector<bands_of_births> bands;
     for (std::size_t j = 0; band_stride && j < m; ++j) bands.emplace_back(at_end[at[j].first], ctx.request.age_bands);
@@ -1448,21 +1451,44 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
       if (birth > limits.back()) return spans - 1;
       return span_after_first[static_cast<std::size_t>(birth - limits.front() - 1)];
     };
-    std::vector<std::int32_t> births(by_birth ? d.org_units.size() * static_cast<std::size_t>(compact_cells) * spans : 0, 0);
+    // (One more count than the histogram's: where the children followed one by one are
+    // counted, so that the pass below does not branch on which kind a child is.)
+    const std::size_t histogram =
+        by_birth ? d.org_units.size() * static_cast<std::size_t>(compact_cells) * spans : 0;
+    std::vector<std::int32_t> births(by_birth ? histogram + 1 : 0, 0);
     const day_number first_end = entries[at[0].first].end, last_end = entries[at[m - 1].first].end;
+    // The positions of the children followed one by one: with the histogram, those registered
+    // after the first end or leaving by the last (found in a pass without branches, since
+    // which children they are is as good as random) and on the register at some end.
+    std::vector<std::int32_t> follow(rows);
+    std::size_t n_follow = 0;
     for (std::size_t i = 0; i < rows; ++i) {
       const auto r = static_cast<std::size_t>(c.rows[i]);
       const std::int32_t unit = ch.org_unit[r].value;
-      if (unit < 0) continue;
       const day_number registered = ch.registered_date[r], exit = ch.exit_date[r], birth = ch.birth_date[r];
-      if (by_birth && registered <= first_end && (exit == no_day || exit > last_end)) {
-        ++births[(static_cast<std::size_t>(unit) * static_cast<std::size_t>(compact_cells) +
-                  static_cast<std::size_t>(compact[i])) * spans + span_of_birth(birth)];
-        continue;
+      const bool placed = unit >= 0;
+      const bool throughout =
+          by_birth & placed & (registered <= first_end) & ((exit == no_day) | (exit > last_end));
+      if (by_birth) {
+        const std::size_t at_birth =
+            (static_cast<std::size_t>(unit) * static_cast<std::size_t>(compact_cells) +
+             static_cast<std::size_t>(compact[i])) *
+                spans +
+            span_of_birth(birth);
+        ++births[throughout ? at_birth : histogram];
       }
-      const std::size_t base = static_cast<std::size_t>(unit) * static_cast<std::size_t>(job.cells) +
-                               static_cast<std::size_t>(cell_of_compact(compact[i]));
-      if (on_last.absent_since(on_first, registered, exit, birth)) continue;
+      follow[n_follow] = static_cast<std::int32_t>(i);
+      n_follow += placed & !throughout & !on_last.absent_since(on_first, registered, exit, birth);
+    }
+    for (std::size_t f = 0; f < n_follow; ++f) {
+      const auto i = static_cast<std::size_t>(follow[f]);
+      const auto r = static_cast<std::size_t>(c.rows[i]);
+      const std::int32_t unit = ch.org_unit[r].value;
+      const day_number registered = ch.registered_date[r], exit = ch.exit_date[r],
+                       birth = ch.birth_date[r];
+      const std::size_t base =
+          static_cast<std::size_t>(unit) * static_cast<std::size_t>(job.cells) +
+          static_cast<std::size_t>(cell_of_compact[static_cast<std::size_t>(compact[i])]);
       if (one_run_per_band && on_first.holds(registered, exit, birth) && on_last.holds(registered, exit, birth)) {
         const std::int64_t band = band_stride ? bands[0].of(birth, band_missing) : 0;
         if (!band_stride || band == bands[m - 1].of(birth, band_missing)) {
@@ -1549,8 +1575,10 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
         for (std::size_t q = 0; q < spans; ++q) prefix[q + 1] = prefix[q] + h[q];
         if (prefix[spans] == 0) continue;
         const std::size_t unit = row / static_cast<std::size_t>(compact_cells);
-        const std::size_t base = unit * static_cast<std::size_t>(job.cells) +
-                                 static_cast<std::size_t>(cell_of_compact(static_cast<std::int64_t>(row % static_cast<std::size_t>(compact_cells))));
+        const std::size_t base =
+            unit * static_cast<std::size_t>(job.cells) +
+            static_cast<std::size_t>(
+                cell_of_compact[row % static_cast<std::size_t>(compact_cells)]);
         for (std::size_t j = 0; j < m; ++j)
           for (const stretch& st : stretches[j])
             if (st.offset >= 0)
@@ -1603,17 +1631,16 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
       else if (std::find(relations.begin(), relations.end(), relation) == relations.end()) relations.push_back(relation);
     }
   if (!any_other) return;
-  std::vector<std::int32_t> pool;  // rows looked at per end
-  if (narrow) {
-    std::vector<std::int32_t> all(to - from), keep(to - from);
-    std::iota(all.begin(), all.end(), static_cast<std::int32_t>(from));
-    std::vector<std::uint8_t> wanted(to - from, 0);
-    for (int relation : relations) {
-      const std::size_t kept = row_expression::keep_related(relation, ec, all.data(), all.size(), keep.data());
-      for (std::size_t q = 0; q < kept; ++q) wanted[static_cast<std::size_t>(keep[q])] = 1;
-    }
-    for (std::size_t i = 0; i < wanted.size(); ++i)
-      if (wanted[i]) pool.push_back(static_cast<std::int32_t>(from + i));
+  std::vector<std::int32_t> pool;  // rows looked at per end: the piece's rows with a related row
+  for (std::size_t q = 0; narrow && q < relations.size(); ++q) {
+    const std::vector<std::int32_t>& related =
+        ctx.prepared.rows_with_related(g.table, relations[q]);
+    const auto first =
+        std::lower_bound(related.begin(), related.end(), static_cast<std::int32_t>(from));
+    const auto last = std::lower_bound(first, related.end(), static_cast<std::int32_t>(to));
+    std::vector<std::int32_t> either;
+    std::set_union(pool.begin(), pool.end(), first, last, std::back_inserter(either));
+    pool.swap(either);
   }
   // The pool's dates and units, read once: the pool is a few percent of the children, spread
   // over the whole table, and every end would read them again at random.
@@ -1689,13 +1716,17 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
                                   [](const scan_rows::kept_rows& r) { return r.where->depends_on_period_start(); }),
                    c.kept.end());
     } else if (narrow) {
-      c.rows.clear();
-      c.units.clear();
-      for (std::size_t q = 0; q < pool.size(); ++q)
-        if (on[e].holds(pool_registered[q], pool_exit[q], pool_birth[q])) {
-          c.rows.push_back(pool[q]);
-          c.units.push_back(pool_unit[q]);
-        }
+      // Branch-free: which children of the pool are on the register is as good as random.
+      c.rows.resize(pool.size());
+      c.units.resize(pool.size());
+      std::size_t present = 0;
+      for (std::size_t q = 0; q < pool.size(); ++q) {
+        c.rows[present] = pool[q];
+        c.units[present] = pool_unit[q];
+        present += on[e].holds(pool_registered[q], pool_exit[q], pool_birth[q]);
+      }
+      c.rows.resize(present);
+      c.units.resize(present);
       c.placing_day.clear();
       c.cells_by_dims.clear();
       c.related_by_relation.clear();
@@ -1990,6 +2021,21 @@ condition_rows* prepared_state::rows_where(const row_expression& where, const st
   if (where_rows.size() >= most_conditions) return nullptr;
   return &where_rows.emplace(std::move(key), condition_rows(row_count(data, where.table())))
               .first->second;
+}
+
+const std::vector<std::int32_t>& prepared_state::rows_with_related(table_id table,
+                                                                   int relation) const {
+  std::lock_guard<std::mutex> lock(related_mutex);
+  auto it = related_rows.find(relation);
+  if (it != related_rows.end()) return it->second;
+  std::vector<std::int32_t> rows(row_count(data, table));
+  std::iota(rows.begin(), rows.end(), 0);
+  eval_context ec;
+  ec.data = &data;
+  ec.rel = &rel;
+  rows.resize(row_expression::keep_related(relation, ec, rows.data(), rows.size(), rows.data()));
+  rows.shrink_to_fit();
+  return related_rows.emplace(relation, std::move(rows)).first->second;
 }
 
 const sorted_dates& prepared_state::sorted_by(table_id t, const std::string& column) const {

@@ -74,11 +74,19 @@ struct prepared_state {
                              bool honour_consent) const;
   static constexpr std::size_t most_conditions = 256;
 
+  /// The rows of `table` that have at least one related row in `relation` (an id from
+  /// row_expression::required_relation() of a condition on `table`), ascending: what
+  /// keep_related() keeps of the whole table, built on first use. A stock of children that
+  /// needs an episode looks only at these.
+  const std::vector<std::int32_t>& rows_with_related(table_id table, int relation) const;
+
  private:
   mutable std::mutex sorted_mutex;
   mutable std::map<std::pair<table_id, std::string>, sorted_dates> sorted;
   mutable std::mutex where_mutex;
   mutable std::map<std::tuple<table_id, std::string, bool>, condition_rows> where_rows;
+  mutable std::mutex related_mutex;
+  mutable std::map<int, std::vector<std::int32_t>> related_rows;
 };
 
 }  // namespace safeguard::engine::detail
