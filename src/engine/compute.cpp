@@ -220,6 +220,7 @@ struct context {
   const std::vector<day_number>& holidays;
   const std::vector<std::int16_t>& case_age;            // child's age at reported_date
   const std::vector<std::uint8_t>& case_counts_consent;  // consent_reporting != 0
+  const std::vector<code>& case_sex;                     // the child's sex
   std::vector<dim_spec> dims;
   std::vector<std::int32_t> slot_offsets, slot_list;  // per unit: its slots
   std::vector<org_unit_index> slot_unit;
@@ -235,6 +236,7 @@ struct context {
         holidays(p.holidays),
         case_age(p.case_age),
         case_counts_consent(p.case_consent),
+        case_sex(p.case_sex),
         prepared(p) {}
 
   org_unit_index row_unit(table_id t, std::int32_t r) const noexcept {
@@ -823,7 +825,8 @@ void add_dimension_codes(const context& ctx, const dim_spec& spec, std::int64_t 
   }
   if ((g.table == table_id::cases || g.table == table_id::services) &&
       (spec.info->id == dimension_id::sex || spec.info->id == dimension_id::age_band)) {
-    // Cases and services read the child's sex and the age at the case's report: by lookups.
+    // Cases and services read the child's sex and the age at the case's report, both kept
+    // by case.
     std::vector<std::int64_t> band_at_age;
     if (spec.info->id == dimension_id::age_band) {
       band_at_age.assign(max_tracked_age + 2, spec.domain);
@@ -837,8 +840,7 @@ void add_dimension_codes(const context& ctx, const dim_spec& spec, std::int64_t 
       std::int64_t value = spec.domain;
       if (kase >= 0) {
         if (spec.info->id == dimension_id::sex) {
-          const child_index child = d.cases.child[kase];
-          const code sex = child.valid() ? d.children.sex[child.value] : no_code;
+          const code sex = ctx.case_sex[static_cast<std::size_t>(kase)];
           value = sex == no_code ? spec.domain : static_cast<std::int64_t>(sex);
         } else {
           const int age = ctx.case_age[kase];
@@ -1293,10 +1295,20 @@ void run_scan(const context& ctx, const group& g, const std::vector<side_job>& j
 // A job of a children's stock whose cells can be followed from end to end: it reads no period,
 // counts (count(...) only: whole numbers, so adding and taking away is exact), and its cells
 // are single-valued and dense.
+// A job whose condition reads only the period's last day, and only by comparing it with dates
+// (AT_RISK_CHILDREN's), is followed too when it counts rows: the condition is settled for the
+// children none of whose compared dates falls between the first and the last end, and the
+// others are evaluated at every end (settled_stock_job).
 bool followed_stock_job(const context& ctx, const side_job& job) {
-  if (!job.period_free || job.cells > dense_cells) return false;
-  for (const auto& t : job.value.aggregates())
+  if (job.cells > dense_cells) return false;
+  for (const auto& t : job.value.aggregates()) {
     if (t.kind != aggregate_kind::count) return false;
+    if (!job.period_free && (!t.argument.never_null() || t.argument.depends_on_period()))
+      return false;
+  }
+  if (!job.period_free &&
+      !(job.has_where && job.where.settles_between_ends() && !job.where.depends_on_period_start()))
+    return false;
   for (int d : job.dims)
     if (ctx.dims[static_cast<std::size_t>(d)].info->multi_valued) return false;
   return true;
@@ -1337,11 +1349,22 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
   ec.honour_consent = ctx.request.honour_consent;
   scan_scratch s;
 
-  // 1. Counting jobs, followed from end to end.
+  // 1. Counting jobs, followed from end to end. (A condition another job's starts with stays
+  // with the jobs run end by end, where that job reads the rows it kept at each end.)
+  const auto prefix_of_another = [&](std::size_t j) {
+    for (const stock_entry& e : entries)
+      for (std::size_t other : e.jobs)
+        if (other != j && jobs[other].has_where && jobs[j].has_where &&
+            jobs[other].where.starts_with(jobs[j].where))
+          return true;
+    return false;
+  };
   std::vector<std::size_t> followed;
   for (const stock_entry& e : entries)
     for (std::size_t j : e.jobs)
-      if (followed_stock_job(ctx, jobs[j]) && std::find(followed.begin(), followed.end(), j) == followed.end())
+      if (followed_stock_job(ctx, jobs[j]) &&
+          std::find(followed.begin(), followed.end(), j) == followed.end() &&
+          (jobs[j].period_free || !prefix_of_another(j)))
         followed.push_back(j);
   for (std::size_t job_index : followed) {
     const side_job& job = jobs[job_index];
@@ -1355,11 +1378,38 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
     });
     const std::size_t m = at.size();
     scan_rows c;
-    c.rows.resize(to - from);
-    std::iota(c.rows.begin(), c.rows.end(), static_cast<std::int32_t>(from));
-    if (job.has_where) {
-      ec.period_start = entries[at[0].first].start;
-      ec.period_end = entries[at[0].first].end;
+    // Rows whose condition is evaluated at every end (a condition that reads the end).
+    scan_rows open;
+    if (job.period_free) {
+      c.rows.resize(to - from);
+      std::iota(c.rows.begin(), c.rows.end(), static_cast<std::int32_t>(from));
+      if (job.has_where) {
+        ec.period_start = entries[at[0].first].start;
+        ec.period_end = entries[at[0].first].end;
+        c.rows.resize(job.where.select(ec, c.rows.data(), c.rows.size(), c.rows.data()));
+      }
+    } else {
+      // Settled: the rows with no compared date between the first and the last end hold or
+      // not at every end as at the first; only rows with a related row can hold when the
+      // condition needs one.
+      const day_number first = entries[at[0].first].end, last = entries[at[m - 1].first].end;
+      std::vector<std::int32_t> domain;
+      if (const int relation = job.where.required_relation(); relation >= 0) {
+        const std::vector<std::int32_t>& related =
+            ctx.prepared.rows_with_related(g.table, relation);
+        domain.assign(
+            std::lower_bound(related.begin(), related.end(), static_cast<std::int32_t>(from)),
+            std::lower_bound(related.begin(), related.end(), static_cast<std::int32_t>(to)));
+      } else {
+        domain.resize(to - from);
+        std::iota(domain.begin(), domain.end(), static_cast<std::int32_t>(from));
+      }
+      std::vector<std::uint8_t> changes(domain.size());
+      job.where.may_change_between(ec, domain.data(), domain.size(), first, last, changes.data());
+      for (std::size_t q = 0; q < domain.size(); ++q)
+        (changes[q] ? open.rows : c.rows).push_back(domain[q]);
+      ec.period_start = first;  // not read
+      ec.period_end = first;
       c.rows.resize(job.where.select(ec, c.rows.data(), c.rows.size(), c.rows.data()));
     }
     const std::size_t rows = c.rows.size();
@@ -1367,7 +1417,7 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
     // where the band goes into a cell when the job breaks down by it.
     std::vector<std::int64_t> strides(job.dims.size(), 1);
     for (std::size_t di = job.dims.size(); di-- > 1;) strides[di - 1] = strides[di] * job.radix[di];
-    std::vector<std::int64_t> compact(rows, 0);
+    std::vector<std::int64_t> compact(rows, 0), open_compact(open.rows.size(), 0);
     std::int64_t band_stride = 0, band_radix = 1, band_missing = 0;
     for (std::size_t di = 0; di < job.dims.size(); ++di) {
       const dim_spec& spec = ctx.dims[static_cast<std::size_t>(job.dims[di])];
@@ -1378,6 +1428,8 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
         continue;
       }
       add_dimension_codes(ctx, spec, job.radix[di], g, c, entries[at[0].first].end, at_end[at[0].first], compact);
+      add_dimension_codes(ctx, spec, job.radix[di], g, open, entries[at[0].first].end,
+                          at_end[at[0].first], open_compact);
     }
     const std::int64_t compact_cells = job.cells / band_radix;
     // The cell of each compact cell in band 0 (the band then adds band * band_stride): a
@@ -1585,6 +1637,40 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
               on_throughout[j * unit_total + base + static_cast<std::size_t>(st.offset)] += prefix[st.last + 1] - prefix[st.first];
       }
     }
+    // The rows whose condition is evaluated at every end, counted at each end where they are
+    // on the register and it holds.
+    std::vector<std::int64_t> evaluated(open.rows.empty() ? 0 : m * unit_total,
+                                        0);  // by end, (unit, cell)
+    if (!open.rows.empty()) {
+      std::vector<std::int32_t> present(open.rows.size()), present_at(open.rows.size()),
+          held(open.rows.size());
+      for (std::size_t j = 0; j < m; ++j) {
+        const register_on_day& o = on[at[j].first];
+        std::size_t n_present = 0;
+        for (std::size_t q = 0; q < open.rows.size(); ++q) {
+          const auto r = static_cast<std::size_t>(open.rows[q]);
+          present[n_present] = open.rows[q];
+          present_at[n_present] = static_cast<std::int32_t>(q);
+          n_present += (ch.org_unit[r].value >= 0) &
+                       o.holds(ch.registered_date[r], ch.exit_date[r], ch.birth_date[r]);
+        }
+        ec.period_start = entries[at[j].first].end;  // not read
+        ec.period_end = entries[at[j].first].end;
+        const std::size_t n_held =
+            job.where.select_positions(ec, present.data(), n_present, held.data());
+        std::int64_t* const count = evaluated.data() + j * unit_total;
+        for (std::size_t h = 0; h < n_held; ++h) {
+          const auto q = static_cast<std::size_t>(present_at[static_cast<std::size_t>(held[h])]);
+          const auto r = static_cast<std::size_t>(open.rows[q]);
+          const std::int64_t band = band_stride ? bands[j].of(ch.birth_date[r], band_missing) : 0;
+          ++count[static_cast<std::size_t>(ch.org_unit[r].value) *
+                      static_cast<std::size_t>(job.cells) +
+                  static_cast<std::size_t>(
+                      cell_of_compact[static_cast<std::size_t>(open_compact[q])] +
+                      band * band_stride)];
+        }
+      }
+    }
     // Running sums: the partial at each end.
     std::vector<std::int64_t> now(unit_total, 0), now_total(unit_total, 0);
     std::vector<std::vector<std::int64_t>> term_now(terms.size(), std::vector<std::int64_t>(unit_total, 0));
@@ -1602,6 +1688,10 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
         for (std::size_t idx = 0; idx < unit_total; ++idx) now_total[idx] = now[idx] + held[idx];
       } else {
         std::copy(now.begin(), now.end(), now_total.begin());
+      }
+      if (!evaluated.empty()) {
+        const std::int64_t* const counted_here = evaluated.data() + j * unit_total;
+        for (std::size_t idx = 0; idx < unit_total; ++idx) now_total[idx] += counted_here[idx];
       }
       for (std::size_t idx = 0; idx < unit_total; ++idx) touched[idx] = now_total[idx] > 0;
       for (std::size_t t = 0; t < terms.size(); ++t)
@@ -1993,11 +2083,13 @@ prepared_state::prepared_state(const dataset& d) : data(d), tree(d.org_units), r
   holidays.erase(std::unique(holidays.begin(), holidays.end()), holidays.end());
   case_age.resize(d.cases.size());
   case_consent.resize(d.cases.size());
+  case_sex.resize(d.cases.size());
   for (std::size_t i = 0; i < d.cases.size(); ++i) {
     const child_index c = d.cases.child[i];
     const int age = c.valid() ? age_in_years(d.children.birth_date[c.value], d.cases.reported_date[i]) : -1;
     case_age[i] = static_cast<std::int16_t>(std::clamp(age, -1, 32000));
     case_consent[i] = d.cases.consent_reporting[i] != 0;
+    case_sex[i] = c.valid() ? d.children.sex[c.value] : no_code;
   }
   for (std::size_t i = 0; i < d.targets.size(); ++i) {
     const plan_index p = d.targets.plan[i];

@@ -59,6 +59,7 @@ struct prepared_state {
   std::vector<day_number> holidays;       // sorted, unique
   std::vector<std::int16_t> case_age;     // child's age at reported_date (-1 when unknown)
   std::vector<std::uint8_t> case_consent; // consent_reporting != 0
+  std::vector<code> case_sex;             // the child's sex (no_code when unknown)
   /// Targets by indicator code.
   std::map<std::string, std::map<target_key, target_sum>, std::less<>> targets;
 

@@ -448,6 +448,77 @@ TEST_F(ComputeOnGenerated, ChildrenFollowedThroughEndsYearsApartEqualEachEndAlon
   }
 }
 
+TEST_F(ComputeOnGenerated, SettledConditionsFollowedThroughEndsEqualEachEndAlone) {
+  // Counts of children whose condition reads the period's last day only by comparing it with
+  // dates are followed through the ends like the register: settled once for the children
+  // with no compared date between the first and the last end, evaluated at every end for the
+  // others. With a related row needed (exists) and without; a nullable count and a condition
+  // another starts with stay end by end; all must give each end's cells.
+  const auto cat = sg::engine::catalogue::parse(R"yaml(version: 1
+indicators:
+  - code: ORPHANS_ON_REGISTER
+    name: {en: "a", vi: "a"}
+    numerator:
+      from: children
+      place: stock
+      where: "exists(circumstances, circumstance == 'orphan' && start_date <= V{analytics_period_end} && (isNull(end_date) || end_date > V{analytics_period_end}))"
+      value: "count(child_id)"
+    dimensions: [sex, age_band]
+  - code: NOT_LEFT
+    name: {en: "b", vi: "b"}
+    numerator:
+      from: children
+      place: stock
+      where: "isNull(exit_date) || exit_date > V{analytics_period_end}"
+      value: "count(child_id)"
+    dimensions: [sex, age_band]
+  - code: WITH_EPISODE_EXIT_REASON
+    name: {en: "c", vi: "c"}
+    numerator:
+      from: children
+      place: stock
+      where: "exists(circumstances, start_date <= V{analytics_period_end})"
+      value: "count(exit_reason)"
+    dimensions: [age_band]
+  - code: WITH_EPISODE_GIRLS
+    name: {en: "d", vi: "d"}
+    numerator:
+      from: children
+      place: stock
+      where: "exists(circumstances, start_date <= V{analytics_period_end}) && sex == 'f'"
+      value: "count(child_id)"
+    dimensions: [age_band]
+  - code: WITH_EPISODE
+    name: {en: "e", vi: "e"}
+    numerator:
+      from: children
+      place: stock
+      where: "exists(circumstances, start_date <= V{analytics_period_end})"
+      value: "count(child_id)"
+    dimensions: [sex, age_band]
+)yaml",
+                                                "test");
+  for (const char* text : {"exists(circumstances, circumstance == 'orphan' && start_date <= "
+                           "V{analytics_period_end} && "
+                           "(isNull(end_date) || end_date > V{analytics_period_end}))",
+                           "isNull(exit_date) || exit_date > V{analytics_period_end}"})
+    ASSERT_TRUE(sg::engine::expression_compiler::compile_row(text, sg::engine::table_id::children)
+                    .settles_between_ends())
+        << text;
+  const std::vector<const char*> periods{"2019", "2021S1", "202312", "2024Q1", "202403", "2024"};
+  auto together_request =
+      request("2019,2021S1,202312,2024Q1,202403,2024", {1, 2, 3}, {"age_band", "sex"});
+  const auto together = cells(sg::engine::compute(*data_, cat, together_request));
+  std::map<std::string, std::string> alone;
+  for (const char* p : periods) {
+    const auto part =
+        cells(sg::engine::compute(*data_, cat, request(p, {1, 2, 3}, {"age_band", "sex"})));
+    alone.insert(part.begin(), part.end());
+  }
+  EXPECT_GT(together.size(), 500u);
+  EXPECT_EQ(together, alone);
+}
+
 TEST_F(ComputeOnGenerated, ConditionsSharingTheirStartGiveTheCellsOfEachAlone) {
   // A condition that starts with another job's evaluates only its rest on what that one kept
   // at the same end; what a condition reading the period's first day kept must not serve
