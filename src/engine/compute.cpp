@@ -2376,6 +2376,11 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     if (j.placing == placing_kind::event)
       ctx.sorted[{j.table, j.date_column}] = &prepared.state().sorted_by(j.table, j.date_column);
   }
+  // A job whose condition another's starts with runs first in every scan, so that the rows it
+  // keeps are there for the other (CSC_CHILDREN before CSC_ASSISTED_PCT).
+  for (group& g : groups)
+    std::stable_partition(g.jobs.begin(), g.jobs.end(),
+                          [&](std::size_t i) { return jobs[i].where_shared; });
 
   // Plan the scans, the finishes that merge their partials per (job, period), and the stock
   // cells copied from an earlier period ending on the same day.
