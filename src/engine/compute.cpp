@@ -1835,6 +1835,130 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
   }
 }
 
+// A job of a stock of cases that can be counted through all its ends at once: it reads no
+// period and counts rows (a case's cells, its child's sex and age at the report included, do
+// not change from end to end).
+bool followed_cases_job(const context& ctx, const side_job& job) {
+  if (!job.period_free || !followed_stock_job(ctx, job)) return false;
+  for (const auto& t : job.value.aggregates())
+    if (!t.argument.never_null()) return false;
+  return true;
+}
+
+// The stock of cases on several ends at once, for one piece of the table (followed_cases_job
+// jobs only): a case is open from the first end on or after its report to the first on or
+// after its closure, so it adds 1 to its cell at the one and takes 1 away at the other, and
+// the counts at each end are the running sums; one pass over the cases instead of one per end.
+void run_cases_stock(const context& ctx, const group& g, const std::vector<side_job>& jobs,
+                     std::vector<stock_entry>& entries, std::size_t part, std::size_t parts) {
+  const dataset& d = ctx.data;
+  const auto& cs = d.cases;
+  const std::size_t n = cs.size();
+  const std::size_t from = n * part / parts, to = n * (part + 1) / parts;
+  std::vector<day_number> ends;
+  for (const stock_entry& e : entries) ends.push_back(e.end);
+  std::sort(ends.begin(), ends.end());
+  ends.erase(std::unique(ends.begin(), ends.end()), ends.end());
+  const std::size_t m = ends.size();
+  // The first end on or after a day (m: none), read from a table of the days from the one
+  // before the first end to the one after the last (others read the nearest); by halving
+  // when the ends are too far apart for a table.
+  const day_number before = ends.front() - 1, after = ends.back() + 1;
+  std::vector<std::uint32_t> end_on_or_after;
+  if (after - before < (1 << 20)) {
+    end_on_or_after.resize(static_cast<std::size_t>(after - before) + 1);
+    for (std::size_t day = 0, j = 0; day < end_on_or_after.size(); ++day) {
+      while (j < m && ends[j] < before + static_cast<day_number>(day)) ++j;
+      end_on_or_after[day] = static_cast<std::uint32_t>(j);
+    }
+  }
+  const auto first_end_from = [&](day_number day) -> std::size_t {
+    if (end_on_or_after.empty())
+      return static_cast<std::size_t>(std::lower_bound(ends.begin(), ends.end(), day) -
+                                      ends.begin());
+    return end_on_or_after[static_cast<std::size_t>(std::min(std::max(day, before), after) -
+                                                    before)];
+  };
+  // The piece's cases within the group's ages at the report and, when consent is honoured,
+  // with consent (as find_candidates keeps them), placed in a unit.
+  scan_rows c;
+  c.rows.resize(to - from);
+  std::size_t kept = 0;
+  for (std::size_t r = from; r < to; ++r) {
+    const int age = ctx.case_age[r];
+    c.rows[kept] = static_cast<std::int32_t>(r);
+    kept += static_cast<std::size_t>(
+        static_cast<int>(age >= g.min_age) & static_cast<int>(age <= g.max_age) &
+        static_cast<int>(!ctx.request.honour_consent || ctx.case_counts_consent[r]) &
+        static_cast<int>(cs.org_unit[r].valid()));
+  }
+  c.rows.resize(kept);
+  const age_thresholds at_first(ends.front());
+  eval_context ec;
+  ec.data = &d;
+  ec.rel = &ctx.rel;
+  ec.holidays = &ctx.holidays;
+  ec.honour_consent = ctx.request.honour_consent;
+  ec.period_start = entries.front().start;  // not read
+  ec.period_end = entries.front().end;
+  std::vector<std::size_t> done;
+  for (const stock_entry& entry : entries)
+    for (std::size_t job_index : entry.jobs) {
+      if (std::find(done.begin(), done.end(), job_index) != done.end()) continue;
+      done.push_back(job_index);
+      const side_job& job = jobs[job_index];
+      scan_rows jc;
+      jc.rows = c.rows;
+      if (job.has_where)
+        jc.rows.resize(job.where.select(ec, jc.rows.data(), jc.rows.size(), jc.rows.data()));
+      std::vector<std::int64_t> cells(jc.rows.size(), 0);
+      for (std::size_t di = 0; di < job.dims.size(); ++di)
+        add_dimension_codes(ctx, ctx.dims[static_cast<std::size_t>(job.dims[di])], job.radix[di], g,
+                            jc, ends.front(), at_first, cells);
+      // Changes by end (one more: the cases open after the last end), by (unit, cell).
+      const std::size_t unit_total = d.org_units.size() * static_cast<std::size_t>(job.cells);
+      std::vector<std::int64_t> change((m + 1) * unit_total, 0);
+      for (std::size_t i = 0; i < jc.rows.size(); ++i) {
+        const auto r = static_cast<std::size_t>(jc.rows[i]);
+        const std::size_t in = first_end_from(cs.reported_date[r]);
+        const day_number closed = cs.closed_date[r];
+        const std::size_t out = closed == no_day ? m : std::max(in, first_end_from(closed));
+        const std::size_t idx =
+            static_cast<std::size_t>(cs.org_unit[r].value) * static_cast<std::size_t>(job.cells) +
+            static_cast<std::size_t>(cells[i]);
+        change[in * unit_total + idx] += 1;
+        change[out * unit_total + idx] -= 1;
+      }
+      std::vector<std::int64_t> now(unit_total, 0);
+      const auto& terms = job.value.aggregates();
+      for (std::size_t k = 0; k < m; ++k) {
+        const std::int64_t* const here = change.data() + k * unit_total;
+        for (std::size_t idx = 0; idx < unit_total; ++idx) now[idx] += here[idx];
+        for (stock_entry& e : entries) {
+          if (e.end != ends[k]) continue;
+          for (std::size_t q = 0; q < e.jobs.size(); ++q) {
+            if (e.jobs[q] != job_index) continue;
+            partial& p = *e.outs[q];
+            p.cells = job.cells;
+            p.local_cells.clear();
+            p.touched.assign(unit_total, 0);
+            std::uint8_t* const touched = p.touched.data();
+            for (std::size_t idx = 0; idx < unit_total; ++idx) touched[idx] = now[idx] > 0;
+            p.terms.resize(terms.size());
+            for (std::size_t t = 0; t < terms.size(); ++t) {
+              accumulator& a = p.terms[t];
+              size_accumulator(a, terms[t].kind, unit_total);
+              double* const value = a.a.data();
+              for (std::size_t idx = 0; idx < unit_total; ++idx)
+                value[idx] = static_cast<double>(now[idx]);
+              std::copy(p.touched.begin(), p.touched.end(), a.any.begin());
+            }
+          }
+        }
+      }
+    }
+}
+
 // finish_job for the most common side, one count or sum and nothing else: rolled up and
 // written in one pass over dense arrays (a cell has a value when a value was seen in it).
 void finish_one_sum(const context& ctx, side_job& job, std::size_t period_index, partial& p) {
@@ -2553,7 +2677,15 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
           scanned[pi].push_back(j);
       }
     }
-    if (g.placing == placing_kind::stock && g.table == table_id::children && distinct_ends > 1) {
+    // So are the cases open at several ends, when every job can be counted that way.
+    const bool followed_cases = g.table == table_id::cases &&
+                                std::all_of(scanned.begin(), scanned.end(), [&](const auto& list) {
+                                  return std::all_of(list.begin(), list.end(), [&](std::size_t j) {
+                                    return followed_cases_job(ctx, jobs[j]);
+                                  });
+                                });
+    if (g.placing == placing_kind::stock && (g.table == table_id::children || followed_cases) &&
+        distinct_ends > 1) {
       std::vector<std::pair<std::size_t, std::vector<std::size_t>>> wanted;  // period, jobs
       for (std::size_t pi = 0; pi < periods.size(); ++pi)
         if (!scanned[pi].empty()) wanted.emplace_back(pi, std::move(scanned[pi]));
@@ -2609,7 +2741,10 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
           for (std::size_t q = 0; q < sp.jobs.size(); ++q) e.outs.push_back(&partials[sp.first_partial + q]);
           entries.push_back(std::move(e));
         }
-        run_children_stock(ctx, groups[s.group], jobs, entries, s.span.part, s.span.parts);
+        if (groups[s.group].table == table_id::children)
+          run_children_stock(ctx, groups[s.group], jobs, entries, s.span.part, s.span.parts);
+        else
+          run_cases_stock(ctx, groups[s.group], jobs, entries, s.span.part, s.span.parts);
         return;
       }
       std::vector<partial*> outs;
