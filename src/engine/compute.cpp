@@ -1292,6 +1292,28 @@ void run_scan(const context& ctx, const group& g, const std::vector<side_job>& j
   }
 }
 
+// Fills `p`, the partial of a counting job at one end: `placed` rows by (unit, cell), and for
+// each term its count (`term_counts[t]`, or nullptr: the rows placed).
+void write_counts(partial& p, const side_job& job, const std::vector<std::int64_t>& placed,
+                  const std::vector<const std::vector<std::int64_t>*>& term_counts) {
+  const std::size_t unit_total = placed.size();
+  const auto& terms = job.value.aggregates();
+  p.cells = job.cells;
+  p.local_cells.clear();
+  p.touched.resize(unit_total);
+  std::uint8_t* const touched = p.touched.data();
+  for (std::size_t idx = 0; idx < unit_total; ++idx) touched[idx] = placed[idx] > 0;
+  p.terms.resize(terms.size());
+  for (std::size_t t = 0; t < terms.size(); ++t) {
+    const std::vector<std::int64_t>& count = term_counts[t] ? *term_counts[t] : placed;
+    accumulator& a = p.terms[t];
+    size_accumulator(a, terms[t].kind, unit_total);
+    double* const value = a.a.data();
+    for (std::size_t idx = 0; idx < unit_total; ++idx) value[idx] = static_cast<double>(count[idx]);
+    std::copy(p.touched.begin(), p.touched.end(), a.any.begin());
+  }
+}
+
 // A job of a children's stock whose cells can be followed from end to end: it reads no period,
 // counts (count(...) only: whole numbers, so adding and taking away is exact), and its cells
 // are single-valued and dense.
@@ -1674,13 +1696,9 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
     // Running sums: the partial at each end.
     std::vector<std::int64_t> now(unit_total, 0), now_total(unit_total, 0);
     std::vector<std::vector<std::int64_t>> term_now(terms.size(), std::vector<std::int64_t>(unit_total, 0));
+    std::vector<const std::vector<std::int64_t>*> term_counts(all_terms.size(), nullptr);
+    for (std::size_t q = 0; q < terms.size(); ++q) term_counts[terms[q]] = &term_now[q];
     for (std::size_t j = 0; j < m; ++j) {
-      partial& p = *entries[at[j].first].outs[at[j].second];
-      p.cells = job.cells;
-      p.local_cells.clear();
-      p.touched.assign(unit_total, 0);
-      p.terms.resize(all_terms.size());
-      std::uint8_t* const touched = p.touched.data();
       const std::int64_t* const change = presence.data() + j * unit_total;
       for (std::size_t idx = 0; idx < unit_total; ++idx) now[idx] += change[idx];
       if (by_birth) {
@@ -1693,19 +1711,10 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
         const std::int64_t* const counted_here = evaluated.data() + j * unit_total;
         for (std::size_t idx = 0; idx < unit_total; ++idx) now_total[idx] += counted_here[idx];
       }
-      for (std::size_t idx = 0; idx < unit_total; ++idx) touched[idx] = now_total[idx] > 0;
       for (std::size_t t = 0; t < terms.size(); ++t)
         for (std::size_t idx = 0; idx < unit_total; ++idx)
           term_now[t][idx] += counted[(t * m + j) * unit_total + idx];
-      for (std::size_t t = 0, q = 0; t < all_terms.size(); ++t) {
-        const bool apart = q < terms.size() && terms[q] == t;
-        const std::vector<std::int64_t>& count = apart ? term_now[q++] : now_total;
-        accumulator& a = p.terms[t];
-        size_accumulator(a, all_terms[t].kind, unit_total);
-        double* const value = a.a.data();
-        for (std::size_t idx = 0; idx < unit_total; ++idx) value[idx] = static_cast<double>(count[idx]);
-        std::copy(p.touched.begin(), p.touched.end(), a.any.begin());
-      }
+      write_counts(*entries[at[j].first].outs[at[j].second], job, now_total, term_counts);
     }
   }
 
@@ -1930,7 +1939,8 @@ void run_cases_stock(const context& ctx, const group& g, const std::vector<side_
         change[out * unit_total + idx] -= 1;
       }
       std::vector<std::int64_t> now(unit_total, 0);
-      const auto& terms = job.value.aggregates();
+      const std::vector<const std::vector<std::int64_t>*> placed_only(job.value.aggregates().size(),
+                                                                      nullptr);
       for (std::size_t k = 0; k < m; ++k) {
         const std::int64_t* const here = change.data() + k * unit_total;
         for (std::size_t idx = 0; idx < unit_total; ++idx) now[idx] += here[idx];
@@ -1938,21 +1948,7 @@ void run_cases_stock(const context& ctx, const group& g, const std::vector<side_
           if (e.end != ends[k]) continue;
           for (std::size_t q = 0; q < e.jobs.size(); ++q) {
             if (e.jobs[q] != job_index) continue;
-            partial& p = *e.outs[q];
-            p.cells = job.cells;
-            p.local_cells.clear();
-            p.touched.assign(unit_total, 0);
-            std::uint8_t* const touched = p.touched.data();
-            for (std::size_t idx = 0; idx < unit_total; ++idx) touched[idx] = now[idx] > 0;
-            p.terms.resize(terms.size());
-            for (std::size_t t = 0; t < terms.size(); ++t) {
-              accumulator& a = p.terms[t];
-              size_accumulator(a, terms[t].kind, unit_total);
-              double* const value = a.a.data();
-              for (std::size_t idx = 0; idx < unit_total; ++idx)
-                value[idx] = static_cast<double>(now[idx]);
-              std::copy(p.touched.begin(), p.touched.end(), a.any.begin());
-            }
+            write_counts(*e.outs[q], job, now, placed_only);
           }
         }
       }
