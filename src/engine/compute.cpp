@@ -1757,8 +1757,8 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
   // with no such date between the job's first and last end, and evaluated at every end only
   // for the others.
   std::map<std::size_t, settled_condition> settled;  // by job
+  std::map<std::size_t, std::pair<day_number, day_number>> span_of;  // job -> first, last end
   {
-    std::map<std::size_t, std::pair<day_number, day_number>> span_of;  // job -> first, last end
     for (const stock_entry& e : entries)
       for (std::size_t j : e.jobs) {
         if (std::find(followed.begin(), followed.end(), j) != followed.end()) continue;
@@ -1794,6 +1794,32 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
         sc.verdict[static_cast<std::size_t>(domain[q]) - from] = holds ? settled_condition::always : settled_condition::never;
       }
     }
+  }
+  // When every job run end by end starts with one settled condition (CSC_ASSISTED_PCT's and
+  // CSC_CHILDREN's with CSC_CHILDREN's) at ends within its span, the children it never holds
+  // for are left out of the pool.
+  for (const auto& [prefix, sc] : settled) {
+    if (!narrow) break;
+    const auto [first, last] = span_of.at(prefix);
+    bool all_start_with_it = true;
+    for (const stock_entry& e : entries)
+      for (std::size_t j : e.jobs)
+        if (std::find(followed.begin(), followed.end(), j) == followed.end())
+          all_start_with_it = all_start_with_it && jobs[j].has_where && e.end >= first &&
+                              e.end <= last && jobs[j].where.starts_with(jobs[prefix].where);
+    if (!all_start_with_it) continue;
+    std::size_t kept = 0;
+    for (std::size_t q = 0; q < pool.size(); ++q) {
+      pool[kept] = pool[q];
+      pool_registered[kept] = pool_registered[q];
+      pool_exit[kept] = pool_exit[q];
+      pool_birth[kept] = pool_birth[q];
+      pool_unit[kept] = pool_unit[q];
+      kept += sc.of(pool[q]) != settled_condition::never;
+    }
+    for (auto* column : {&pool, &pool_registered, &pool_exit, &pool_birth, &pool_unit})
+      column->resize(kept);
+    break;
   }
   // The children present at an end, and what the jobs kept of them, serve every period ending
   // that day (the 12 months, 4 quarters, 2 halves and the year of 2024 end on 12 days).
