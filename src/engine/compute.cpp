@@ -2069,24 +2069,20 @@ void finish_job(const context& ctx, side_job& job, std::size_t period_index, par
     const auto& pairs = p.terms[k].pairs;
     auto& start = bucket_start[k];
     start.assign(total + 1, 0);
-    // Each value goes to the bucket of every slot of its unit: the buckets are worked out
-    // once (two divisions per value), counted, then filled.
-    std::vector<std::uint32_t> dest;
-    std::vector<std::uint32_t> from;
-    dest.reserve(pairs.size() * 3);
-    from.reserve(pairs.size() * 3);
-    for (std::size_t i = 0; i < pairs.size(); ++i)
-      for_each_slot_cell(ctx, pairs[i].first, cells, [&](std::size_t to) {
+    // Each value goes to the bucket of every slot of its unit: the buckets are counted, then
+    // filled, working them out again rather than keeping them.
+    for (const auto& pr : pairs)
+      for_each_slot_cell(ctx, pr.first, cells, [&](std::size_t to) {
         ++start[to + 1];
         touched[to] = 1;
-        dest.push_back(static_cast<std::uint32_t>(to));
-        from.push_back(static_cast<std::uint32_t>(i));
       });
     for (std::size_t i = 0; i < total; ++i) start[i + 1] += start[i];
     std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
     auto& values = bucket_values[k];
     values.resize(start[total]);
-    for (std::size_t q = 0; q < dest.size(); ++q) values[fill[dest[q]]++] = pairs[from[q]].second;
+    for (const auto& pr : pairs)
+      for_each_slot_cell(ctx, pr.first, cells,
+                         [&](std::size_t to) { values[fill[to]++] = pr.second; });
     std::vector<std::pair<std::int64_t, double>>().swap(p.terms[k].pairs);
   }
 
