@@ -1292,6 +1292,34 @@ void run_scan(const context& ctx, const group& g, const std::vector<side_job>& j
   }
 }
 
+// The verdict of `where` (settles_between_ends()) on each row of `domain` for every end in
+// [first, last]: settled_condition::always or ::never for the rows none of whose compared
+// dates falls in the span (decided at `first`), ::evaluate for the others.
+std::vector<std::uint8_t> settle(const row_expression& where, eval_context ec,
+                                 const std::vector<std::int32_t>& domain, day_number first,
+                                 day_number last) {
+  std::vector<std::uint8_t> verdict(domain.size());
+  where.may_change_between(ec, domain.data(), domain.size(), first, last, verdict.data());
+  std::vector<std::int32_t> steady;
+  for (std::size_t q = 0; q < domain.size(); ++q)
+    if (!verdict[q]) steady.push_back(domain[q]);
+  ec.period_start = first;  // not read: the condition settles only on the end
+  ec.period_end = first;
+  std::vector<std::int32_t> held(steady.size());
+  const std::size_t n_held = where.select_positions(ec, steady.data(), steady.size(), held.data());
+  for (std::size_t q = 0, i = 0, h = 0; q < domain.size(); ++q) {
+    if (verdict[q]) {
+      verdict[q] = settled_condition::evaluate;
+      continue;
+    }
+    const bool holds = h < n_held && static_cast<std::size_t>(held[h]) == i;
+    h += holds ? 1 : 0;
+    ++i;
+    verdict[q] = holds ? settled_condition::always : settled_condition::never;
+  }
+  return verdict;
+}
+
 // Fills `p`, the partial of a counting job at one end: `placed` rows by (unit, cell), and for
 // each term its count (`term_counts[t]`, or nullptr: the rows placed).
 void write_counts(partial& p, const side_job& job, const std::vector<std::int64_t>& placed,
@@ -1314,13 +1342,12 @@ void write_counts(partial& p, const side_job& job, const std::vector<std::int64_
   }
 }
 
-// A job of a children's stock whose cells can be followed from end to end: it reads no period,
-// counts (count(...) only: whole numbers, so adding and taking away is exact), and its cells
-// are single-valued and dense.
-// A job whose condition reads only the period's last day, and only by comparing it with dates
-// (AT_RISK_CHILDREN's), is followed too when it counts rows: the condition is settled for the
-// children none of whose compared dates falls between the first and the last end, and the
-// others are evaluated at every end (settled_stock_job).
+// A job of a children's stock whose cells can be followed from end to end: it counts
+// (count(...) only: whole numbers, so adding and taking away is exact), its cells are
+// single-valued and dense, and it reads no period — or, counting rows, reads only the period's
+// last day and only by comparing it with dates (AT_RISK_CHILDREN's condition), so that the
+// condition can be settled for the children none of whose compared dates falls between the
+// first and the last end and evaluated at every end for the others (settle()).
 bool followed_stock_job(const context& ctx, const side_job& job) {
   if (job.cells > dense_cells) return false;
   for (const auto& t : job.value.aggregates()) {
@@ -1357,6 +1384,14 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
   const auto& ch = d.children;
   const std::size_t n = ch.size();
   const std::size_t from = n * part / parts, to = n * (part + 1) / parts;
+  // The piece's rows with a related row in `relation`, ascending.
+  const auto related_in_piece = [&](int relation) {
+    const std::vector<std::int32_t>& related = ctx.prepared.rows_with_related(g.table, relation);
+    const auto first =
+        std::lower_bound(related.begin(), related.end(), static_cast<std::int32_t>(from));
+    return std::vector<std::int32_t>(
+        first, std::lower_bound(first, related.end(), static_cast<std::int32_t>(to)));
+  };
   const std::size_t k = entries.size();
   std::vector<age_thresholds> at_end;
   at_end.reserve(k);
@@ -1414,25 +1449,19 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
       // Settled: the rows with no compared date between the first and the last end hold or
       // not at every end as at the first; only rows with a related row can hold when the
       // condition needs one.
-      const day_number first = entries[at[0].first].end, last = entries[at[m - 1].first].end;
       std::vector<std::int32_t> domain;
       if (const int relation = job.where.required_relation(); relation >= 0) {
-        const std::vector<std::int32_t>& related =
-            ctx.prepared.rows_with_related(g.table, relation);
-        domain.assign(
-            std::lower_bound(related.begin(), related.end(), static_cast<std::int32_t>(from)),
-            std::lower_bound(related.begin(), related.end(), static_cast<std::int32_t>(to)));
+        domain = related_in_piece(relation);
       } else {
         domain.resize(to - from);
         std::iota(domain.begin(), domain.end(), static_cast<std::int32_t>(from));
       }
-      std::vector<std::uint8_t> changes(domain.size());
-      job.where.may_change_between(ec, domain.data(), domain.size(), first, last, changes.data());
-      for (std::size_t q = 0; q < domain.size(); ++q)
-        (changes[q] ? open.rows : c.rows).push_back(domain[q]);
-      ec.period_start = first;  // not read
-      ec.period_end = first;
-      c.rows.resize(job.where.select(ec, c.rows.data(), c.rows.size(), c.rows.data()));
+      const std::vector<std::uint8_t> verdict =
+          settle(job.where, ec, domain, entries[at[0].first].end, entries[at[m - 1].first].end);
+      for (std::size_t q = 0; q < domain.size(); ++q) {
+        if (verdict[q] == settled_condition::always) c.rows.push_back(domain[q]);
+        if (verdict[q] == settled_condition::evaluate) open.rows.push_back(domain[q]);
+      }
     }
     const std::size_t rows = c.rows.size();
     // Each child's cell without the age band (`compact`: the other dimensions' codes), and
@@ -1732,13 +1761,10 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
   if (!any_other) return;
   std::vector<std::int32_t> pool;  // rows looked at per end: the piece's rows with a related row
   for (std::size_t q = 0; narrow && q < relations.size(); ++q) {
-    const std::vector<std::int32_t>& related =
-        ctx.prepared.rows_with_related(g.table, relations[q]);
-    const auto first =
-        std::lower_bound(related.begin(), related.end(), static_cast<std::int32_t>(from));
-    const auto last = std::lower_bound(first, related.end(), static_cast<std::int32_t>(to));
+    const std::vector<std::int32_t> related = related_in_piece(relations[q]);
     std::vector<std::int32_t> either;
-    std::set_union(pool.begin(), pool.end(), first, last, std::back_inserter(either));
+    std::set_union(pool.begin(), pool.end(), related.begin(), related.end(),
+                   std::back_inserter(either));
     pool.swap(either);
   }
   // The pool's dates and units, read once: the pool is a few percent of the children, spread
@@ -1773,26 +1799,15 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
       domain.resize(to - from);
       std::iota(domain.begin(), domain.end(), static_cast<std::int32_t>(from));
     }
-    std::vector<std::uint8_t> changes(domain.size());
-    std::vector<std::int32_t> steady;
     for (const auto& [j, span] : span_of) {
       if (span.first == span.second) continue;  // one end: nothing to settle
       settled_condition& sc = settled[j];
       sc.first_row = static_cast<std::int32_t>(from);
       sc.verdict.assign(to - from, settled_condition::evaluate);
-      jobs[j].where.may_change_between(ec, domain.data(), domain.size(), span.first, span.second, changes.data());
-      steady.clear();
+      const std::vector<std::uint8_t> verdict =
+          settle(jobs[j].where, ec, domain, span.first, span.second);
       for (std::size_t q = 0; q < domain.size(); ++q)
-        if (!changes[q]) steady.push_back(domain[q]);
-      ec.period_start = span.first;  // not read: the condition settles only on the end
-      ec.period_end = span.first;
-      const std::size_t held = jobs[j].where.select(ec, steady.data(), steady.size(), steady.data());
-      for (std::size_t q = 0, h = 0; q < domain.size(); ++q) {
-        if (changes[q]) continue;
-        const bool holds = h < held && steady[h] == domain[q];
-        h += holds ? 1 : 0;
-        sc.verdict[static_cast<std::size_t>(domain[q]) - from] = holds ? settled_condition::always : settled_condition::never;
-      }
+        sc.verdict[static_cast<std::size_t>(domain[q]) - from] = verdict[q];
     }
   }
   // When every job run end by end starts with one settled condition (CSC_ASSISTED_PCT's and
@@ -2262,12 +2277,13 @@ const std::vector<std::int32_t>& prepared_state::rows_with_related(table_id tabl
   std::lock_guard<std::mutex> lock(related_mutex);
   auto it = related_rows.find(relation);
   if (it != related_rows.end()) return it->second;
-  std::vector<std::int32_t> rows(row_count(data, table));
-  std::iota(rows.begin(), rows.end(), 0);
+  std::vector<std::int32_t> all(row_count(data, table)), rows(all.size());
+  std::iota(all.begin(), all.end(), 0);
   eval_context ec;
   ec.data = &data;
   ec.rel = &rel;
-  rows.resize(row_expression::keep_related(relation, ec, rows.data(), rows.size(), rows.data()));
+  // Over all the rows, the positions kept are the rows kept.
+  rows.resize(row_expression::keep_related(relation, ec, all.data(), all.size(), rows.data()));
   rows.shrink_to_fit();
   return related_rows.emplace(relation, std::move(rows)).first->second;
 }

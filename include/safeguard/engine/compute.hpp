@@ -77,10 +77,11 @@ struct prepared_state;
 }
 
 /// A dataset with the indexes every computation needs, built once: the org-unit tree, the
-/// relations between tables, the case rules (each case's child age at report, consent), the
-/// targets by indicator; and, built on first use and then kept, the rows sorted by each
-/// placing date and, for each condition that does not read the period, its verdict on every
-/// row a compute has evaluated it on. Computing many requests over one dataset should go
+/// relations between tables, the case rules (each case's child age at report and sex,
+/// consent), the targets by indicator; and, built on first use and then kept, the rows sorted
+/// by each placing date, the rows that have a related row (children with an episode, ...) and,
+/// for each condition that does not read the period, its verdict on every row a compute has
+/// evaluated it on. Computing many requests over one dataset should go
 /// through one prepared_dataset. It refers to `data`, which must
 /// outlive it and not change. Copies share the indexes; it is safe to use from several
 /// threads at once.
