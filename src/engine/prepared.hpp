@@ -20,6 +20,7 @@ namespace safeguard::engine::detail {
 struct sorted_dates {
   std::vector<std::int32_t> rows;
   std::vector<day_number> dates;
+  std::vector<day_number> by_row;  // every row's date in row order (no_day: none)
 };
 
 /// The targets of an indicator summed for one (unit, period start, period end, agency):
