@@ -372,7 +372,7 @@ def compute(p: Prepared, period: str, level: int = 2,
     training = ac[kind == "training"]
     reaching = ac[kind.isin(["training"] + COMM_KINDS)]
     reaching = reaching[reaching["district"] >= 0]
-    units_reached = distinct(reaching.assign(unit=reaching["district"]), "district")
+    units_reached = distinct(reaching, "district")
 
     # (code, numerator, denominator or None, factor), in catalogue order.
     catalogue = [

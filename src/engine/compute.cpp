@@ -1242,12 +1242,13 @@ void scan_job(const context& ctx, const group& g, const side_job& job, scan_rows
     size_accumulator(a, terms[k].kind, unit_total);
     a.pairs.clear();
     if (terms[k].kind == aggregate_kind::units_reached) {
-      // The unit reached is placed at itself and its ancestors, not at the row's unit.
+      // The row, placed at its unit like any row, counts the unit of that level it lies in
+      // (its ancestor or itself); none when it lies above that level.
       for (std::size_t i = 0; i < n_sel; ++i) {
         if (sel_units[i] < 0) continue;
         const org_unit_index reached = ctx.tree.ancestor_at_level(org_unit_index{sel_units[i]}, terms[k].level);
         if (!reached.valid()) continue;
-        const std::int64_t base = static_cast<std::int64_t>(reached.value) * out.cells;
+        const std::int64_t base = static_cast<std::int64_t>(sel_units[i]) * out.cells;
         with_layout(layout, [&](auto l) {
           for_each_cell<decltype(l)::value>(i, cells, offsets, [&](std::size_t, std::int64_t cell) {
             a.pairs.emplace_back(base + cell, static_cast<double>(reached.value));

@@ -146,7 +146,7 @@ TEST(ComputeKnownAnswers, CasesHonourAgeConsentAndGroupsAndDivideByPopulation) {
   EXPECT_EQ(c.count("DROWNING_DEATHS/2024Q1/22/"), 0u);
 }
 
-TEST(ComputeKnownAnswers, UnitsReachedCountsDistrictsOnlyAtOrAboveTheirLevel) {
+TEST(ComputeKnownAnswers, UnitsReachedCountsTheDistrictsOfTheCellsActivities) {
   const auto d = load_tables({
       {"org_units.csv", org_units},
       {"agencies.csv", "code,name,kind,org_unit\nA,Sở LĐTBXH,labour_social_affairs,22\n"},
@@ -161,7 +161,11 @@ TEST(ComputeKnownAnswers, UnitsReachedCountsDistrictsOnlyAtOrAboveTheirLevel) {
   const auto c = cells(r);
   EXPECT_EQ(c.at("UNITS_REACHED/2024Q1/22/"), "2||2||");
   EXPECT_EQ(c.at("UNITS_REACHED/2024Q1/193/"), "1||1||");
-  EXPECT_EQ(c.count("UNITS_REACHED/2024Q1/19301/"), 0u);
+  EXPECT_EQ(c.at("UNITS_REACHED/2024Q1/197/"), "1||1||");  // x3; x4 is a directive
+  // A commune's activities reach its own district; x5, at the province, reaches none.
+  EXPECT_EQ(c.at("UNITS_REACHED/2024Q1/19301/"), "1||1||");
+  EXPECT_EQ(c.at("UNITS_REACHED/2024Q1/19302/"), "1||1||");
+  EXPECT_EQ(c.at("UNITS_REACHED/2024Q1/19701/"), "1||1||");
   EXPECT_EQ(c.at("TRAININGS/2024Q1/22/"), "4||4||");
   EXPECT_EQ(c.at("TRAININGS/2024Q1/19302/"), "2||2||");
 }

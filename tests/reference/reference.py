@@ -724,9 +724,11 @@ def facilities_built(ctx, period, allowed):
 
 
 def units_reached(ctx, period, allowed):
-    """For a cell unit U: the level-2 units D (U itself or below U) with at least one matching
-    activity in D's subtree. Each activity is credited to its level-2 unit D, which counts for
-    D and D's ancestors only, so level-3 cells stay empty and a level-2 cell is 0 or 1."""
+    """For a cell unit U: the distinct level-2 units D with at least one matching activity of
+    U's subtree in D's subtree, i.e. the level-2 units (ancestors or self) of the cell's
+    activities. An activity counts for its own unit and its ancestors like any row, so a
+    level-3 cell is 0 or 1 (its district), a level-2 cell 0 or 1, a province its districts
+    reached; an activity at a root is in no level-2 unit's subtree."""
     cells = Cells(ctx, allowed)
     kinds = ("training",) + COMM_KINDS
     for activity in ctx.data.activities:
@@ -735,7 +737,7 @@ def units_reached(ctx, period, allowed):
             if len(chain) < 2:
                 continue  # an activity at a root is in no level-2 unit's subtree
             district = chain[-2]
-            cells.add_member(district, ctx.activity_facets(activity), district)
+            cells.add_member(activity.unit, ctx.activity_facets(activity), district)
     return cells.distinct_counts()
 
 
