@@ -21,6 +21,7 @@
 #include <map>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <thread>
 #include <tuple>
 #include <type_traits>
@@ -659,6 +660,20 @@ struct scan_span {
 // row order rather than through the rows sorted by date.
 constexpr std::ptrdiff_t row_order_share = 8;
 
+// When [first, last] is a run of whole months, the positions [begin, end) of its rows in
+// s.month_rows.
+std::optional<std::pair<std::size_t, std::size_t>> whole_months(const sorted_dates& s,
+                                                                day_number first, day_number last) {
+  const civil_date a = to_civil(first), b = to_civil(last + 1);
+  if (a.day != 1 || b.day != 1 || s.month_start.empty()) return std::nullopt;
+  const std::int64_t months = static_cast<std::int64_t>(s.month_start.size()) - 1;
+  const auto at = [&](const civil_date& c) {  // where month c begins (clamped to the table)
+    const std::int64_t m = static_cast<std::int64_t>(c.year) * 12 + (c.month - 1) - s.first_month;
+    return s.month_start[static_cast<std::size_t>(std::clamp<std::int64_t>(m, 0, months))];
+  };
+  return std::make_pair(at(a), std::max(at(a), at(b)));
+}
+
 void find_candidates(const context& ctx, const group& g, const scan_span& span,
                      const age_thresholds& at_end, scan_rows& out) {
   const dataset& d = ctx.data;
@@ -695,6 +710,19 @@ void find_candidates(const context& ctx, const group& g, const scan_span& span,
       }
       rows.resize(k);
       placing_day.resize(k);
+    } else if (const auto months = whole_months(s, span.start, end)) {
+      // Whole months: their rows by month, in row order within each, so that the columns
+      // read after this one are read forwards rather than at random.
+      const auto [first, last] = *months;
+      const auto count = static_cast<std::ptrdiff_t>(last - first);
+      const auto from =
+          static_cast<std::ptrdiff_t>(first) +
+          count * static_cast<std::ptrdiff_t>(span.part) / static_cast<std::ptrdiff_t>(span.parts);
+      const auto to =
+          static_cast<std::ptrdiff_t>(first) + count * static_cast<std::ptrdiff_t>(span.part + 1) /
+                                                   static_cast<std::ptrdiff_t>(span.parts);
+      rows.assign(s.month_rows.begin() + from, s.month_rows.begin() + to);
+      placing_day.assign(s.month_dates.begin() + from, s.month_dates.begin() + to);
     } else {
       const auto from =
           lo + n * static_cast<std::ptrdiff_t>(span.part) / static_cast<std::ptrdiff_t>(span.parts);
@@ -2346,9 +2374,6 @@ const sorted_dates& prepared_state::sorted_by(table_id t, const std::string& col
   sorted_dates s;
   s.rows.resize(dated);
   s.dates.resize(dated);
-  s.by_row.resize(n);
-  for (std::size_t i = 0; i < n; ++i)
-    s.by_row[i] = values.valid[i] ? static_cast<day_number>(values.value[i]) : no_day;
   if (dated) {
     std::vector<std::int64_t> start(static_cast<std::size_t>(static_cast<std::int64_t>(hi) - lo + 2), 0);
     for (std::size_t i = 0; i < n; ++i)
@@ -2361,7 +2386,36 @@ const sorted_dates& prepared_state::sorted_by(table_id t, const std::string& col
       s.rows[at] = static_cast<std::int32_t>(i);
       s.dates[at] = day;
     }
+    // By month, stably (rows in row order within a month).
+    const auto month_of = [](day_number day) {
+      const civil_date c = to_civil(day);
+      return static_cast<std::int64_t>(c.year) * 12 + (c.month - 1);
+    };
+    s.first_month = month_of(lo);
+    std::vector<std::uint32_t> month(static_cast<std::size_t>(hi - lo + 1));
+    for (day_number day = lo; day <= hi; ++day)
+      month[static_cast<std::size_t>(day - lo)] =
+          static_cast<std::uint32_t>(month_of(day) - s.first_month);
+    s.month_start.assign(static_cast<std::size_t>(month_of(hi) - s.first_month + 2), 0);
+    for (std::size_t i = 0; i < n; ++i)
+      if (values.valid[i])
+        ++s.month_start
+              [month[static_cast<std::size_t>(static_cast<day_number>(values.value[i]) - lo)] + 1];
+    std::partial_sum(s.month_start.begin(), s.month_start.end(), s.month_start.begin());
+    std::vector<std::size_t> next(s.month_start.begin(), s.month_start.end() - 1);
+    s.month_rows.resize(dated);
+    s.month_dates.resize(dated);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!values.valid[i]) continue;
+      const auto day = static_cast<day_number>(values.value[i]);
+      const std::size_t at = next[month[static_cast<std::size_t>(day - lo)]]++;
+      s.month_rows[at] = static_cast<std::int32_t>(i);
+      s.month_dates[at] = day;
+    }
   }
+  s.by_row.resize(n);
+  for (std::size_t i = 0; i < n; ++i)
+    s.by_row[i] = values.valid[i] ? static_cast<day_number>(values.value[i]) : no_day;
   return sorted.emplace(key, std::move(s)).first->second;
 }
 

@@ -21,6 +21,13 @@ struct sorted_dates {
   std::vector<std::int32_t> rows;
   std::vector<day_number> dates;
   std::vector<day_number> by_row;  // every row's date in row order (no_day: none)
+  // The same rows by month, and in row order within a month: a period of whole months reads
+  // them forwards through memory. Month m (months since year 0) begins at
+  // month_start[m - first_month]; the last entry closes the last month.
+  std::vector<std::int32_t> month_rows;
+  std::vector<day_number> month_dates;
+  std::vector<std::size_t> month_start;
+  std::int64_t first_month = 0;
 };
 
 /// The targets of an indicator summed for one (unit, period start, period end, agency):
