@@ -30,6 +30,11 @@ REQUESTS = [
     ["--period", "2024S1", "--level", "1", "--by", "age_band", "--age-bands", "0-2,3-5,6-15"],
     ["--period", "2024", "--level", "1,2", "--no-consent"],
     ["--period", "2024-03-15..2024-09-30", "--level", "1,2,3", "--by", "outcome,perpetrator"],
+    # Whole months read by month (a leap February, a span of whole months, a financial year
+    # across two calendar years, spans reaching before and after the data), next to a year
+    # read in row order.
+    ["--period", "202402,2024-02-01..2024-04-30,2024July,2022-11-01..2023-01-31,"
+     "2025-12-01..2026-02-28,2023Q4,2025", "--level", "1,2", "--by", "sex"],
 ]
 
 
