@@ -656,6 +656,11 @@ struct scan_span {
   std::size_t part = 0, parts = 1;
 };
 
+// Months since year 0: the month index of sorted_dates::first_month and month_start.
+std::int64_t month_number(const civil_date& c) {
+  return static_cast<std::int64_t>(c.year) * 12 + (c.month - 1);
+}
+
 // An event scan whose rows are at least 1 / row_order_share of its table reads the table in
 // row order rather than through the rows sorted by date.
 constexpr std::ptrdiff_t row_order_share = 8;
@@ -668,7 +673,7 @@ std::optional<std::pair<std::size_t, std::size_t>> whole_months(const sorted_dat
   if (a.day != 1 || b.day != 1 || s.month_start.empty()) return std::nullopt;
   const std::int64_t months = static_cast<std::int64_t>(s.month_start.size()) - 1;
   const auto at = [&](const civil_date& c) {  // where month c begins (clamped to the table)
-    const std::int64_t m = static_cast<std::int64_t>(c.year) * 12 + (c.month - 1) - s.first_month;
+    const std::int64_t m = month_number(c) - s.first_month;
     return s.month_start[static_cast<std::size_t>(std::clamp<std::int64_t>(m, 0, months))];
   };
   return std::make_pair(at(a), std::max(at(a), at(b)));
@@ -690,14 +695,17 @@ void find_candidates(const context& ctx, const group& g, const scan_span& span,
     const auto hi = std::upper_bound(s.dates.begin(), s.dates.end(), end) - s.dates.begin();
     const auto n = hi - lo;
     const auto all = static_cast<std::ptrdiff_t>(s.by_row.size());
+    // The piece `span.part` of `count` positions from `first`.
+    const auto piece = [&](std::ptrdiff_t first, std::ptrdiff_t count) {
+      const auto parts = static_cast<std::ptrdiff_t>(span.parts),
+                 part = static_cast<std::ptrdiff_t>(span.part);
+      return std::make_pair(first + count * part / parts, first + count * (part + 1) / parts);
+    };
     if (n * row_order_share >= all) {
       // Most of the table: its rows in row order, so that every column read after this one
       // reads forwards through memory rather than at random (rows by date are in no
       // particular order), which costs less than reading the whole date column.
-      const auto from =
-          all * static_cast<std::ptrdiff_t>(span.part) / static_cast<std::ptrdiff_t>(span.parts);
-      const auto to = all * static_cast<std::ptrdiff_t>(span.part + 1) /
-                      static_cast<std::ptrdiff_t>(span.parts);
+      const auto [from, to] = piece(0, all);
       rows.resize(static_cast<std::size_t>(to - from));
       placing_day.resize(rows.size());
       const day_number* date = s.by_row.data();
@@ -714,20 +722,12 @@ void find_candidates(const context& ctx, const group& g, const scan_span& span,
       // Whole months: their rows by month, in row order within each, so that the columns
       // read after this one are read forwards rather than at random.
       const auto [first, last] = *months;
-      const auto count = static_cast<std::ptrdiff_t>(last - first);
-      const auto from =
-          static_cast<std::ptrdiff_t>(first) +
-          count * static_cast<std::ptrdiff_t>(span.part) / static_cast<std::ptrdiff_t>(span.parts);
-      const auto to =
-          static_cast<std::ptrdiff_t>(first) + count * static_cast<std::ptrdiff_t>(span.part + 1) /
-                                                   static_cast<std::ptrdiff_t>(span.parts);
+      const auto [from, to] =
+          piece(static_cast<std::ptrdiff_t>(first), static_cast<std::ptrdiff_t>(last - first));
       rows.assign(s.month_rows.begin() + from, s.month_rows.begin() + to);
       placing_day.assign(s.month_dates.begin() + from, s.month_dates.begin() + to);
     } else {
-      const auto from =
-          lo + n * static_cast<std::ptrdiff_t>(span.part) / static_cast<std::ptrdiff_t>(span.parts);
-      const auto to = lo + n * static_cast<std::ptrdiff_t>(span.part + 1) /
-                               static_cast<std::ptrdiff_t>(span.parts);
+      const auto [from, to] = piece(lo, n);
       rows.assign(s.rows.begin() + from, s.rows.begin() + to);
       placing_day.assign(s.dates.begin() + from, s.dates.begin() + to);
     }
@@ -2361,61 +2361,53 @@ const sorted_dates& prepared_state::sorted_by(table_id t, const std::string& col
   ec.holidays = &holidays;
   value_batch values;
   date.evaluate(ec, all.data(), n, values);
-  // Counting sort by day: O(n) and stable, so rows of one day keep the file's order.
+  sorted_dates s;
+  s.by_row.resize(n);
   day_number lo = std::numeric_limits<day_number>::max(), hi = std::numeric_limits<day_number>::min();
   std::size_t dated = 0;
-  for (std::size_t i = 0; i < n; ++i)
-    if (values.valid[i]) {
-      const auto day = static_cast<day_number>(values.value[i]);
-      lo = std::min(lo, day);
-      hi = std::max(hi, day);
-      ++dated;
-    }
-  sorted_dates s;
-  s.rows.resize(dated);
-  s.dates.resize(dated);
-  if (dated) {
-    std::vector<std::int64_t> start(static_cast<std::size_t>(static_cast<std::int64_t>(hi) - lo + 2), 0);
-    for (std::size_t i = 0; i < n; ++i)
-      if (values.valid[i]) ++start[static_cast<std::size_t>(static_cast<day_number>(values.value[i]) - lo + 1)];
-    std::partial_sum(start.begin(), start.end(), start.begin());
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!values.valid[i]) continue;
-      const auto day = static_cast<day_number>(values.value[i]);
-      const auto at = static_cast<std::size_t>(start[static_cast<std::size_t>(day - lo)]++);
-      s.rows[at] = static_cast<std::int32_t>(i);
-      s.dates[at] = day;
-    }
-    // By month, stably (rows in row order within a month).
-    const auto month_of = [](day_number day) {
-      const civil_date c = to_civil(day);
-      return static_cast<std::int64_t>(c.year) * 12 + (c.month - 1);
-    };
-    s.first_month = month_of(lo);
-    std::vector<std::uint32_t> month(static_cast<std::size_t>(hi - lo + 1));
-    for (day_number day = lo; day <= hi; ++day)
-      month[static_cast<std::size_t>(day - lo)] =
-          static_cast<std::uint32_t>(month_of(day) - s.first_month);
-    s.month_start.assign(static_cast<std::size_t>(month_of(hi) - s.first_month + 2), 0);
-    for (std::size_t i = 0; i < n; ++i)
-      if (values.valid[i])
-        ++s.month_start
-              [month[static_cast<std::size_t>(static_cast<day_number>(values.value[i]) - lo)] + 1];
-    std::partial_sum(s.month_start.begin(), s.month_start.end(), s.month_start.begin());
-    std::vector<std::size_t> next(s.month_start.begin(), s.month_start.end() - 1);
-    s.month_rows.resize(dated);
-    s.month_dates.resize(dated);
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!values.valid[i]) continue;
-      const auto day = static_cast<day_number>(values.value[i]);
-      const std::size_t at = next[month[static_cast<std::size_t>(day - lo)]]++;
-      s.month_rows[at] = static_cast<std::int32_t>(i);
-      s.month_dates[at] = day;
-    }
+  for (std::size_t i = 0; i < n; ++i) {
+    const day_number day = values.valid[i] ? static_cast<day_number>(values.value[i]) : no_day;
+    s.by_row[i] = day;
+    if (day == no_day) continue;
+    lo = std::min(lo, day);
+    hi = std::max(hi, day);
+    ++dated;
   }
-  s.by_row.resize(n);
-  for (std::size_t i = 0; i < n; ++i)
-    s.by_row[i] = values.valid[i] ? static_cast<day_number>(values.value[i]) : no_day;
+  if (dated == 0) return sorted.emplace(key, std::move(s)).first->second;
+  // The dated rows by `bucket_of(day - lo)` (of `buckets`), by a counting sort: O(n) and
+  // stable, so rows of one bucket keep the file's order. Answers where each bucket begins
+  // (and, last, where the last one ends).
+  const auto sort_by = [&](const auto& bucket_of, std::size_t buckets,
+                           std::vector<std::int32_t>& rows, std::vector<day_number>& dates) {
+    std::vector<std::size_t> start(buckets + 1, 0);
+    for (const day_number day : s.by_row)
+      if (day != no_day) ++start[bucket_of(day - lo) + 1];
+    std::partial_sum(start.begin(), start.end(), start.begin());
+    std::vector<std::size_t> next(start.begin(), start.end() - 1);
+    rows.resize(dated);
+    dates.resize(dated);
+    for (std::size_t i = 0; i < n; ++i) {
+      const day_number day = s.by_row[i];
+      if (day == no_day) continue;
+      const std::size_t at = next[bucket_of(day - lo)]++;
+      rows[at] = static_cast<std::int32_t>(i);
+      dates[at] = day;
+    }
+    return start;
+  };
+  const auto days = static_cast<std::size_t>(static_cast<std::int64_t>(hi) - lo + 1);
+  sort_by([](day_number offset) { return static_cast<std::size_t>(offset); }, days, s.rows,
+          s.dates);
+  // By month too (rows in row order within a month), through a table of each day's month.
+  s.first_month = month_number(to_civil(lo));
+  std::vector<std::uint32_t> month(days);
+  for (std::size_t d = 0; d < days; ++d)
+    month[d] = static_cast<std::uint32_t>(
+        month_number(to_civil(static_cast<day_number>(lo + static_cast<std::int64_t>(d)))) -
+        s.first_month);
+  s.month_start =
+      sort_by([&](day_number offset) { return month[static_cast<std::size_t>(offset)]; },
+              month.back() + std::size_t{1}, s.month_rows, s.month_dates);
   return sorted.emplace(key, std::move(s)).first->second;
 }
 
