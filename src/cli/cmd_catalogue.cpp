@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <string>
 
+#include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "safeguard/engine/catalogue.hpp"
 
@@ -10,7 +11,7 @@ namespace safeguard::cli {
 namespace {
 
 constexpr const char* catalogue_help =
-    "usage: safeguard catalogue [--lang vi|en] [--catalogue FILE] [--codes]\n"
+    "usage: safeguard catalogue [--lang vi|en] [--catalogue FILE] [--codes] [--quiet]\n"
     "\n"
     "Lists the indicators of the standard catalogue (or of FILE) with their definitions.\n"
     "  --lang vi|en      language of names and descriptions (default en)\n"
@@ -18,9 +19,10 @@ constexpr const char* catalogue_help =
     "  --codes           only the codes, one per line\n";
 
 constexpr const char* check_help =
-    "usage: safeguard check-catalogue FILE\n"
+    "usage: safeguard check-catalogue FILE [--quiet]\n"
     "\n"
-    "Reports every error in a catalogue file (exit 1 when there is any).\n";
+    "Reports every error in a catalogue file (exit 1 when there is any).\n"
+    "  --quiet           no line when the file has no error\n";
 
 std::string unit_label(const std::string& unit, const std::string& lang) {
   if (unit == "percent") return "%";
@@ -52,25 +54,23 @@ void print_side(const char* label, const engine::side_definition& s) {
 int run_catalogue(int argc, char** argv) {
   std::string lang = "en", path;
   bool codes_only = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
+  arguments args(argc, argv);
+  while (args.next()) {
+    if (args.help()) {
       std::fputs(catalogue_help, stdout);
       return 0;
-    } else if (arg == "--lang" && i + 1 < argc) {
-      lang = argv[++i];
-      if (lang != "vi" && lang != "en") {
-        std::fprintf(stderr, "safeguard catalogue: --lang takes vi or en\n");
-        return 2;
-      }
-    } else if (arg == "--catalogue" && i + 1 < argc) {
-      path = argv[++i];
-    } else if (arg == "--codes") {
+    }
+    if (args.option("--lang")) {
+      lang = args.value();
+      if (lang != "vi" && lang != "en") throw usage_error("--lang takes vi or en");
+    } else if (args.option("--catalogue")) {
+      path = args.value();
+    } else if (args.flag("--codes")) {
       codes_only = true;
+    } else if (args.flag("--quiet", "-q")) {
+      // Nothing goes to stderr; accepted as by every command.
     } else {
-      std::fprintf(stderr, "safeguard catalogue: unexpected argument '%s'\n%s", arg.c_str(),
-                   catalogue_help);
-      return 2;
+      args.unknown();
     }
   }
   engine::catalogue loaded;
@@ -107,14 +107,27 @@ int run_catalogue(int argc, char** argv) {
 }
 
 int run_check_catalogue(int argc, char** argv) {
-  if (argc != 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
-    std::fputs(check_help, argc == 2 ? stdout : stderr);
-    return argc == 2 ? 0 : 2;
+  std::string path;
+  bool quiet = false;
+  arguments args(argc, argv);
+  while (args.next()) {
+    if (args.help()) {
+      std::fputs(check_help, stdout);
+      return 0;
+    }
+    if (args.flag("--quiet", "-q")) {
+      quiet = true;
+    } else if (args.positional() && path.empty()) {
+      path = args.value();
+    } else {
+      args.unknown();
+    }
   }
-  const auto problems = engine::check_catalogue_file(argv[1]);
+  if (path.empty()) throw usage_error("missing FILE");
+  const auto problems = engine::check_catalogue_file(path);
   for (const auto& d : problems) std::printf("%s\n", d.to_string().c_str());
   if (problems.empty()) {
-    std::printf("%s: no errors\n", argv[1]);
+    if (!quiet) std::printf("%s: no errors\n", path.c_str());
     return 0;
   }
   std::printf("%zu error%s\n", problems.size(), problems.size() == 1 ? "" : "s");

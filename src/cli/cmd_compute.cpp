@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "safeguard/engine/compute.hpp"
 #include "safeguard/io/load.hpp"
@@ -40,7 +41,7 @@ constexpr const char* compute_help =
     "  --no-consent           do not leave out cases with consent_reporting = 0\n"
     "  --format csv|json      output format (default csv)\n"
     "  -o FILE                write to FILE instead of stdout\n"
-    "  --threads N            worker threads (default: all cores)\n"
+    "  --threads N            worker threads (default 0: all cores)\n"
     "  --quiet                no progress or notes on stderr\n";
 
 std::vector<std::string> split_list(const std::string& text) {
@@ -62,11 +63,6 @@ day_number today() {
                                   static_cast<unsigned>(local.tm_mday)});
 }
 
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "safeguard compute: %s\n(see 'safeguard compute --help')\n", message.c_str());
-  return 2;
-}
-
 }  // namespace
 
 int run_compute(int argc, char** argv) {
@@ -74,82 +70,73 @@ int run_compute(int argc, char** argv) {
                                                     add_catalogue_path, reference_text;
   engine::compute_request request;
   bool quiet = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&](std::string& out) -> bool {
-      if (i + 1 >= argc) return false;
-      out = argv[++i];
-      return true;
-    };
-    std::string v;
-    if (arg == "--help" || arg == "-h") {
+  arguments args(argc, argv);
+  while (args.next()) {
+    if (args.help()) {
       std::fputs(compute_help, stdout);
       return 0;
-    } else if (arg == "--quiet" || arg == "-q") {
+    }
+    if (args.flag("--quiet", "-q")) {
       quiet = true;
-    } else if (arg == "--no-consent") {
+    } else if (args.flag("--no-consent")) {
       request.honour_consent = false;
-    } else if (arg == "--period") {
-      if (!value(periods_text)) return usage_error("--period needs a value");
-    } else if (arg == "--level") {
-      if (!value(v)) return usage_error("--level needs a value");
+    } else if (args.option("--period")) {
+      periods_text = args.value();
+    } else if (args.option("--level")) {
       request.levels.clear();
-      for (const auto& item : split_list(v)) {
+      for (const auto& item : split_list(args.value())) {
         char* end = nullptr;
         const long level = std::strtol(item.c_str(), &end, 10);
         if (*end != '\0' || level < 1 || level > 64)
-          return usage_error("bad level '" + item + "'; expected a whole number from 1");
+          throw usage_error("bad level '" + item + "'; expected a whole number from 1");
         request.levels.push_back(static_cast<int>(level));
       }
-      if (request.levels.empty()) return usage_error("--level needs at least one level");
-    } else if (arg == "--by") {
-      if (!value(v)) return usage_error("--by needs a value");
-      request.by = split_list(v);
-    } else if (arg == "--indicators") {
-      if (!value(v)) return usage_error("--indicators needs a value");
-      request.indicators = split_list(v);
-    } else if (arg == "--catalogue") {
-      if (!value(catalogue_path)) return usage_error("--catalogue needs a file");
-    } else if (arg == "--add-catalogue") {
-      if (!value(add_catalogue_path)) return usage_error("--add-catalogue needs a file");
-    } else if (arg == "--age-bands") {
-      if (!value(v)) return usage_error("--age-bands needs a value");
+      if (request.levels.empty()) throw usage_error("--level needs at least one level");
+    } else if (args.option("--by")) {
+      request.by = split_list(args.value());
+    } else if (args.option("--indicators")) {
+      request.indicators = split_list(args.value());
+    } else if (args.option("--catalogue")) {
+      catalogue_path = args.value();
+    } else if (args.option("--add-catalogue")) {
+      add_catalogue_path = args.value();
+    } else if (args.option("--age-bands")) {
       try {
-        request.age_bands = engine::parse_age_bands(v);
+        request.age_bands = engine::parse_age_bands(args.value());
       } catch (const error& e) {
-        return usage_error(e.what());
+        throw usage_error(e.what());
       }
-    } else if (arg == "--reference-date") {
-      if (!value(reference_text)) return usage_error("--reference-date needs a date");
-    } else if (arg == "--format") {
-      if (!value(format) || (format != "csv" && format != "json"))
-        return usage_error("--format takes csv or json");
-    } else if (arg == "-o" || arg == "--output") {
-      if (!value(output_path)) return usage_error("-o needs a file");
-    } else if (arg == "--threads") {
-      if (!value(v)) return usage_error("--threads needs a number");
-      request.threads = static_cast<unsigned>(std::strtoul(v.c_str(), nullptr, 10));
-    } else if (!arg.empty() && arg[0] == '-') {
-      return usage_error("unknown option '" + arg + "'");
-    } else if (data_path.empty()) {
-      data_path = arg;
+    } else if (args.option("--reference-date")) {
+      reference_text = args.value();
+    } else if (args.option("--format")) {
+      format = args.value();
+      if (format != "csv" && format != "json") throw usage_error("--format takes csv or json");
+    } else if (args.option("--output", "-o")) {
+      output_path = args.value();
+    } else if (args.option("--threads")) {
+      const std::uint64_t threads = args.unsigned_value();
+      if (threads > 1024) throw usage_error("--threads must be 0 (all cores) to 1024");
+      request.threads = static_cast<unsigned>(threads);
+    } else if (args.positional() && data_path.empty()) {
+      data_path = args.value();
     } else {
-      return usage_error("unexpected argument '" + arg + "'");
+      args.unknown();
     }
   }
-  if (data_path.empty()) return usage_error("DATA is missing");
-  if (periods_text.empty()) return usage_error("--period is required");
+  if (data_path.empty()) throw usage_error("missing DATA");
+  if (periods_text.empty()) throw usage_error("--period is required");
 
   day_number reference = today();
   if (!reference_text.empty()) {
     const auto parsed = parse_iso_date(reference_text);
-    if (!parsed) return usage_error("bad --reference-date '" + reference_text + "'; expected YYYY-MM-DD");
+    if (!parsed)
+      throw usage_error("bad --reference-date '" + reference_text + "'; expected YYYY-MM-DD");
     reference = *parsed;
   }
   try {
     request.periods = parse_period_list(periods_text, reference);
   } catch (const period_error& e) {
-    return usage_error(e.what());
+    throw usage_error(e.what());
   }
 
   engine::catalogue cat = engine::catalogue::standard();

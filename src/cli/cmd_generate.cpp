@@ -1,15 +1,14 @@
 // `safeguard generate OUT_DIR`: writes a synthetic dataset (safeguard::io::generate_dataset)
 // and prints what it wrote.
-#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <string>
-#include <string_view>
 
 #include <fmt/core.h>
 
+#include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
 #include "safeguard/io/generate.hpp"
@@ -37,88 +36,46 @@ constexpr const char* generate_usage =
     "  --quiet          no progress display\n"
     "  -h, --help       show this help\n";
 
-bool parse_unsigned(std::string_view text, std::uint64_t& out) {
-  if (text.empty()) return false;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, out);
-  return ec == std::errc() && ptr == end;
-}
-
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "safeguard generate: %s\nRun 'safeguard generate --help' for usage.\n",
-               message.c_str());
-  return 2;
-}
-
-std::string size_text(std::uint64_t bytes) {
-  if (bytes < 1024) return fmt::format("{} B", bytes);
-  if (bytes < std::uint64_t{1} << 20)
-    return fmt::format("{:.1f} KiB", static_cast<double>(bytes) / 1024);
-  if (bytes < std::uint64_t{1} << 30)
-    return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024 * 1024));
-  return fmt::format("{:.2f} GiB", static_cast<double>(bytes) / (1024.0 * 1024 * 1024));
-}
-
 }  // namespace
 
 int run_generate(int argc, char** argv) {
   io::generate_options options;
   std::string out_dir;
   bool quiet = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "-h" || arg == "--help") {
+  arguments args(argc, argv);
+  while (args.next()) {
+    if (args.help()) {
       std::fputs(generate_usage, stdout);
       return 0;
     }
-    if (arg == "--quiet" || arg == "-q") {
+    if (args.flag("--quiet", "-q")) {
       quiet = true;
-      continue;
-    }
-    if (arg.size() < 2 || arg[0] != '-') {
-      if (!out_dir.empty()) return usage_error("more than one OUT_DIR: '" + std::string(arg) + "'");
-      out_dir = std::string(arg);
-      continue;
-    }
-    // --name VALUE or --name=VALUE
-    std::string_view name = arg;
-    std::string_view value;
-    if (const std::size_t eq = arg.find('='); eq != std::string_view::npos) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-    } else if (i + 1 < argc) {
-      value = argv[++i];
+    } else if (args.option("--children")) {
+      options.children = args.unsigned_value();
+    } else if (args.option("--provinces")) {
+      const std::uint64_t n = args.unsigned_value();
+      if (n < 1 || n > static_cast<std::uint64_t>(io::max_generated_provinces))
+        throw usage_error(
+            fmt::format("--provinces must be 1 to {}, got {}", io::max_generated_provinces, n));
+      options.provinces = static_cast<int>(n);
+    } else if (args.option("--seed")) {
+      options.seed = args.unsigned_value();
+    } else if (args.option("--first-year") || args.option("--last-year")) {
+      const std::uint64_t year = args.unsigned_value();
+      if (year < 2000 || year > 2030)
+        throw usage_error(fmt::format("{} must be 2000 to 2030, got {}", args.name(), year));
+      (args.name() == "--first-year" ? options.first_year : options.last_year) =
+          static_cast<int>(year);
+    } else if (args.positional() && out_dir.empty()) {
+      out_dir = args.value();
     } else {
-      return usage_error(std::string(name) + " needs a value");
-    }
-    std::uint64_t number = 0;
-    if (!parse_unsigned(value, number))
-      return usage_error(std::string(name) + " expects a non-negative integer, got '" +
-                         std::string(value) + "'");
-    if (name == "--children") {
-      options.children = number;
-    } else if (name == "--provinces") {
-      if (number < 1 || number > static_cast<std::uint64_t>(io::max_generated_provinces))
-        return usage_error(fmt::format("--provinces must be 1 to {}, got {}",
-                                       io::max_generated_provinces, number));
-      options.provinces = static_cast<int>(number);
-    } else if (name == "--seed") {
-      options.seed = number;
-    } else if (name == "--first-year" || name == "--last-year") {
-      if (number < 2000 || number > 2030)
-        return usage_error(fmt::format("{} must be 2000 to 2030, got {}", name, number));
-      if (name == "--first-year")
-        options.first_year = static_cast<int>(number);
-      else
-        options.last_year = static_cast<int>(number);
-    } else {
-      return usage_error("unknown option '" + std::string(name) + "'");
+      args.unknown();
     }
   }
-  if (out_dir.empty()) return usage_error("missing OUT_DIR");
+  if (out_dir.empty()) throw usage_error("missing OUT_DIR");
   if (options.first_year > options.last_year)
-    return usage_error(fmt::format("--first-year {} is after --last-year {}", options.first_year,
-                                   options.last_year));
+    throw usage_error(fmt::format("--first-year {} is after --last-year {}", options.first_year,
+                                  options.last_year));
 
   progress_display progress(quiet ? progress_style::quiet : progress_style::automatic);
   options.progress = progress.callback();

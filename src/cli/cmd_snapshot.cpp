@@ -12,6 +12,7 @@
 #include <fmt/core.h>
 #include <sys/stat.h>
 
+#include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
 #include "safeguard/io/load.hpp"
@@ -35,25 +36,10 @@ constexpr const char* snapshot_usage =
     "  --quiet          no progress display, and no load warnings on stderr\n"
     "  -h, --help       show this help\n";
 
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "safeguard snapshot: %s\nRun 'safeguard snapshot --help' for usage.\n",
-               message.c_str());
-  return 2;
-}
-
 std::uint64_t total_rows(const dataset& d) {
   return d.org_units.size() + d.population.size() + d.agencies.size() + d.children.size() +
          d.circumstances.size() + d.cases.size() + d.services.size() + d.activities.size() +
          d.plans.size() + d.targets.size() + d.holidays.size();
-}
-
-std::string size_text(std::uint64_t bytes) {
-  if (bytes < 1024) return fmt::format("{} B", bytes);
-  if (bytes < std::uint64_t{1} << 20)
-    return fmt::format("{:.1f} KiB", static_cast<double>(bytes) / 1024);
-  if (bytes < std::uint64_t{1} << 30)
-    return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024 * 1024));
-  return fmt::format("{:.2f} GiB", static_cast<double>(bytes) / (1024.0 * 1024 * 1024));
 }
 
 }  // namespace
@@ -61,26 +47,24 @@ std::string size_text(std::uint64_t bytes) {
 int run_snapshot(int argc, char** argv) {
   std::string data_path, out_path;
   bool quiet = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "-h" || arg == "--help") {
+  arguments args(argc, argv);
+  while (args.next()) {
+    if (args.help()) {
       std::fputs(snapshot_usage, stdout);
       return 0;
     }
-    if (arg == "--quiet" || arg == "-q") {
+    if (args.flag("--quiet", "-q")) {
       quiet = true;
-    } else if (arg.size() >= 2 && arg[0] == '-') {
-      return usage_error("unknown option '" + std::string(arg) + "'");
-    } else if (data_path.empty()) {
-      data_path = std::string(arg);
-    } else if (out_path.empty()) {
-      out_path = std::string(arg);
+    } else if (args.positional() && data_path.empty()) {
+      data_path = args.value();
+    } else if (args.positional() && out_path.empty()) {
+      out_path = args.value();
     } else {
-      return usage_error("unexpected argument '" + std::string(arg) + "'");
+      args.unknown();
     }
   }
-  if (data_path.empty()) return usage_error("missing DATA");
-  if (out_path.empty()) return usage_error("missing OUT_FILE");
+  if (data_path.empty()) throw usage_error("missing DATA");
+  if (out_path.empty()) throw usage_error("missing OUT_FILE");
 
   const auto start = std::chrono::steady_clock::now();
   progress_display progress(quiet ? progress_style::quiet : progress_style::automatic);

@@ -9,6 +9,7 @@
 
 #include <fmt/core.h>
 
+#include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "safeguard/engine/partition.hpp"
 #include "safeguard/io/load.hpp"
@@ -18,7 +19,7 @@ namespace safeguard::cli {
 namespace {
 
 constexpr const char* split_usage =
-    "usage: safeguard split DATA OUT_DIR\n"
+    "usage: safeguard split DATA OUT_DIR [--quiet]\n"
     "\n"
     "Loads DATA (a dataset folder or a snapshot) and writes one dataset folder per root of\n"
     "its org-unit hierarchy (e.g. per province) into OUT_DIR, each named after its root's\n"
@@ -30,34 +31,32 @@ constexpr const char* split_usage =
     "a row of another root's partition (the message names the row). See docs/scale-out.md.\n"
     "\n"
     "Options:\n"
+    "  --quiet          no summary on stderr\n"
     "  -h, --help       show this help\n";
-
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "safeguard split: %s\nRun 'safeguard split --help' for usage.\n", message.c_str());
-  return 2;
-}
 
 }  // namespace
 
 int run_split(int argc, char** argv) {
   std::string data_path, out_dir;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "-h" || arg == "--help") {
+  bool quiet = false;
+  arguments args(argc, argv);
+  while (args.next()) {
+    if (args.help()) {
       std::fputs(split_usage, stdout);
       return 0;
     }
-    if (arg.size() >= 2 && arg[0] == '-') return usage_error("unknown option '" + std::string(arg) + "'");
-    if (data_path.empty()) {
-      data_path = std::string(arg);
-    } else if (out_dir.empty()) {
-      out_dir = std::string(arg);
+    if (args.flag("--quiet", "-q")) {
+      quiet = true;
+    } else if (args.positional() && data_path.empty()) {
+      data_path = args.value();
+    } else if (args.positional() && out_dir.empty()) {
+      out_dir = args.value();
     } else {
-      return usage_error("unexpected argument '" + std::string(arg) + "'");
+      args.unknown();
     }
   }
-  if (data_path.empty()) return usage_error("missing DATA");
-  if (out_dir.empty()) return usage_error("missing OUT_DIR");
+  if (data_path.empty()) throw usage_error("missing DATA");
+  if (out_dir.empty()) throw usage_error("missing OUT_DIR");
 
   const auto start = std::chrono::steady_clock::now();
   try {
@@ -65,7 +64,7 @@ int run_split(int argc, char** argv) {
     const std::vector<std::string> folders = engine::split_dataset_by_root(data, out_dir);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     for (const auto& folder : folders) fmt::print("{}\n", folder);
-    fmt::print(stderr, "Wrote {} partitions in {:.2f} s\n", folders.size(), seconds);
+    if (!quiet) fmt::print(stderr, "Wrote {} partitions in {:.2f} s\n", folders.size(), seconds);
   } catch (const load_error& e) {
     for (const diagnostic& d : e.diagnostics()) std::fprintf(stderr, "%s\n", d.to_string().c_str());
     std::fprintf(stderr, "safeguard split: %s has load errors; nothing was written\n", data_path.c_str());

@@ -1,7 +1,6 @@
 // `safeguard validate DATA`: load errors (exit 1), or the rows loaded, the load's warnings
 // and the data-quality findings of safeguard::io::validate (exit 0).
 #include <cerrno>
-#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -14,6 +13,7 @@
 #include <fmt/core.h>
 #include <sys/stat.h>
 
+#include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
 #include "safeguard/io/load.hpp"
@@ -39,12 +39,6 @@ constexpr const char* validate_usage =
     "                   the children's registrations, exits, episodes, cases and services)\n"
     "  --quiet          no progress display\n"
     "  -h, --help       show this help\n";
-
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "safeguard validate: %s\nRun 'safeguard validate --help' for usage.\n",
-               message.c_str());
-  return 2;
-}
 
 std::vector<std::pair<std::string_view, std::size_t>> table_rows(const dataset& d) {
   // In loading order (io::table_file_names()).
@@ -75,49 +69,27 @@ int run_validate(int argc, char** argv) {
   bool quiet = false;
   std::size_t max_errors = 100;
   day_number as_of = no_day;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "-h" || arg == "--help") {
+  arguments args(argc, argv);
+  while (args.next()) {
+    if (args.help()) {
       std::fputs(validate_usage, stdout);
       return 0;
     }
-    if (arg == "--quiet" || arg == "-q") {
+    if (args.flag("--quiet", "-q")) {
       quiet = true;
-      continue;
-    }
-    if (arg.size() < 2 || arg[0] != '-') {
-      if (!data_path.empty()) return usage_error("more than one DATA: '" + std::string(arg) + "'");
-      data_path = std::string(arg);
-      continue;
-    }
-    std::string_view name = arg;
-    std::string_view value;
-    if (const std::size_t eq = arg.find('='); eq != std::string_view::npos) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-    } else if (i + 1 < argc) {
-      value = argv[++i];
-    } else {
-      return usage_error(std::string(name) + " needs a value");
-    }
-    if (name == "--max-errors") {
-      std::uint64_t n = 0;
-      const char* end = value.data() + value.size();
-      const auto [ptr, ec] = std::from_chars(value.data(), end, n);
-      if (value.empty() || ec != std::errc() || ptr != end)
-        return usage_error("--max-errors expects a non-negative integer, got '" +
-                           std::string(value) + "'");
-      max_errors = static_cast<std::size_t>(n);
-    } else if (name == "--as-of") {
-      const auto d = parse_iso_date(value);
-      if (!d)
-        return usage_error("--as-of expects a date YYYY-MM-DD, got '" + std::string(value) + "'");
+    } else if (args.option("--max-errors")) {
+      max_errors = static_cast<std::size_t>(args.unsigned_value());
+    } else if (args.option("--as-of")) {
+      const auto d = parse_iso_date(args.value());
+      if (!d) throw usage_error("--as-of expects a date YYYY-MM-DD, got '" + args.value() + "'");
       as_of = *d;
+    } else if (args.positional() && data_path.empty()) {
+      data_path = args.value();
     } else {
-      return usage_error("unknown option '" + std::string(name) + "'");
+      args.unknown();
     }
   }
-  if (data_path.empty()) return usage_error("missing DATA");
+  if (data_path.empty()) throw usage_error("missing DATA");
 
   progress_display progress(quiet ? progress_style::quiet : progress_style::automatic);
   dataset data;

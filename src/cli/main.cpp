@@ -4,6 +4,7 @@
 #include <exception>
 #include <string_view>
 
+#include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "safeguard/version.hpp"
 
@@ -24,7 +25,8 @@ constexpr const char* usage =
     "                         list indicators with their definitions\n"
     "  check-catalogue FILE   report every error in a catalogue file\n"
     "\n"
-    "Run 'safeguard COMMAND --help' for a command's options.\n";
+    "Run 'safeguard COMMAND --help' for a command's options. An option's value follows it\n"
+    "(--seed 7) or is joined to it with '=' (--seed=7); every command takes --quiet.\n";
 
 }  // namespace
 
@@ -54,6 +56,10 @@ int main(int argc, char** argv) {
     if (command == "catalogue") return safeguard::cli::run_catalogue(sub_argc, sub_argv);
     if (command == "check-catalogue")
       return safeguard::cli::run_check_catalogue(sub_argc, sub_argv);
+  } catch (const safeguard::cli::usage_error& e) {
+    std::fprintf(stderr, "safeguard %s: %s\nRun 'safeguard %s --help' for usage.\n", argv[1],
+                 e.what(), argv[1]);
+    return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "safeguard %s: error: %s\n", argv[1], e.what());
     return 1;
