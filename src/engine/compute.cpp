@@ -26,6 +26,8 @@
 #include <tuple>
 #include <type_traits>
 
+#include <fmt/core.h>
+
 #include "engine/dimensions.hpp"
 #include "engine/prepared.hpp"
 #include "safeguard/hierarchy/hierarchy.hpp"
@@ -2587,6 +2589,25 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     res.notes.push_back("no breakdown by " + request.by[d] + " for " + list + " (not allowed by " +
                         (not_allowed[d].size() == 1 ? "its definition" : "their definitions") +
                         "); the " + request.by[d] + " column is empty in their rows");
+  }
+  // Targets are checked against the catalogue in use when indicators are computed (the spec,
+  // targets.csv): one of an indicator the catalogue lacks applies to no cell, which is said
+  // rather than passed over (a misspelt code would otherwise look like a missing target).
+  {
+    std::string unknown;
+    std::size_t rows = 0;
+    for (const auto& [code, sums] : prepared.state().targets) {
+      if (cat.find(code)) continue;
+      std::size_t n = 0;
+      for (std::size_t i = 0; i < data.targets.size(); ++i) n += data.targets.indicator[i] == code;
+      unknown += fmt::format("{}{} ({})", unknown.empty() ? "" : ", ", code, n);
+      rows += n;
+    }
+    if (rows > 0)
+      res.notes.push_back(fmt::format(
+          "{} target{} of targets.csv name{} an indicator that is not in the catalogue in use and "
+          "appl{} to no cell: {}",
+          rows, rows == 1 ? "" : "s", rows == 1 ? "s" : "", rows == 1 ? "ies" : "y", unknown));
   }
 
   // Conditions that another job's condition starts with are kept for it (scan_rows::kept).

@@ -323,6 +323,38 @@ TEST(ComputeKnownAnswers, ChildrenOnTheRegisterAtEveryEndCountedByBirthDay) {
   EXPECT_EQ(c, alone);
 }
 
+TEST(ComputeKnownAnswers, TargetsOfIndicatorsOutsideTheCatalogueAreNamedInANote) {
+  const auto d = load_tables({
+      {"org_units.csv", org_units},
+      {"agencies.csv", "code,name,kind,org_unit\nA,Sở LĐTBXH,labour_social_affairs,22\n"},
+      {"activities.csv",
+       "activity_id,agency,kind,start_date,org_unit,participants,sessions\n"
+       "x1,A,training,2024-01-10,19301,30,1\n"},
+      {"plans.csv",
+       "plan_id,agency,title,start_date,end_date,org_unit\np1,A,Kế "
+       "hoạch,2024-01-01,2024-12-31,22\n"},
+      {"targets.csv",
+       "plan_id,indicator,value\np1,TRAININGS,3\np1,TRAINING,5\np1,NOPE,1\np1,NOPE,2\n"},
+  });
+  const auto& cat = sg::engine::catalogue::standard();
+  const auto r = sg::engine::compute(d, cat, request("2024", {1}, {}, {"TRAININGS"}));
+  EXPECT_EQ(cells(r).at("TRAININGS/2024/22/"), "1||1|3|");
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_EQ(r.notes[0],
+            "3 targets of targets.csv name an indicator that is not in the catalogue in use and "
+            "apply to no cell: NOPE (2), TRAINING (1)");
+  // The catalogue in use, not the indicators asked for: a target of CASES_NEW is no mistake.
+  const auto d2 = load_tables({
+      {"org_units.csv", org_units},
+      {"agencies.csv", "code,name,kind,org_unit\nA,Sở LĐTBXH,labour_social_affairs,22\n"},
+      {"plans.csv",
+       "plan_id,agency,title,start_date,end_date,org_unit\np1,A,Kế "
+       "hoạch,2024-01-01,2024-12-31,22\n"},
+      {"targets.csv", "plan_id,indicator,value\np1,CASES_NEW,3\n"},
+  });
+  EXPECT_TRUE(sg::engine::compute(d2, cat, request("2024", {1}, {}, {"TRAININGS"})).notes.empty());
+}
+
 TEST(ComputeRequests, RejectsUnknownIndicatorsDimensionsAndLevels) {
   const auto d = load_tables({{"org_units.csv", org_units}});
   const auto& cat = sg::engine::catalogue::standard();
