@@ -130,9 +130,12 @@ void write_json(const engine::result& r, std::ostream& out) {
     if (r.has_target[i]) {
       s += ", \"direction\": ";
       s += r.target_at_most[i] ? "\"at_most\"" : "\"at_least\"";
+      // Two statements: the order in which a call's arguments are evaluated is unspecified,
+      // and `achievement` must be read after achievement() has set it.
       double achievement = 0;
+      const bool has_achievement = r.achievement(i, achievement);
       s += ", \"achievement\": ";
-      number_or_null(r.achievement(i, achievement), achievement);
+      number_or_null(has_achievement, achievement);
     }
     s += ", \"status\": null}";
   }

@@ -53,3 +53,39 @@ TEST(WriteCsv, WritesTheSpecColumnsWithEmptyCellsAndQuoting) {
   EXPECT_NE(json.find("\"agency\": \"A,1\""), std::string::npos);
   EXPECT_NE(json.find("\"value\": 33333.333333333336"), std::string::npos);
 }
+
+TEST(WriteJson, AchievementIsTheValueOverTheTargetOrWhetherTheCeilingIsMet) {
+  sg::engine::result r;
+  r.indicator_codes = {"TRAININGS"};
+  r.periods = {sg::period::parse("2024")};
+  r.unit_codes = {"22"};
+  auto add = [&](double value, double target, bool at_most) {
+    r.indicator.push_back(0);
+    r.period_index.push_back(0);
+    r.org_unit.push_back(sg::org_unit_index{0});
+    r.numerator.push_back(value);
+    r.has_numerator.push_back(1);
+    r.denominator.push_back(0);
+    r.has_denominator.push_back(0);
+    r.value.push_back(value);
+    r.has_value.push_back(1);
+    r.target.push_back(target);
+    r.has_target.push_back(1);
+    r.target_at_most.push_back(at_most);
+  };
+  add(3, 2, false);  // at least 2: 3 / 2
+  add(1, 8, true);   // at most 8: met
+  add(9, 8, true);   // at most 8: not met
+  const std::string json = sg::output::to_json(r);
+  EXPECT_NE(json.find("\"target\": 2, \"direction\": \"at_least\", \"achievement\": 1.5"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(
+      json.find("\"value\": 1, \"target\": 8, \"direction\": \"at_most\", \"achievement\": 1"),
+      std::string::npos)
+      << json;
+  EXPECT_NE(
+      json.find("\"value\": 9, \"target\": 8, \"direction\": \"at_most\", \"achievement\": 0"),
+      std::string::npos)
+      << json;
+}

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+import pytest
+
 
 def test_csv_is_the_spec_table(result):
     lines = result.to_csv().splitlines()
@@ -23,3 +26,11 @@ def test_json_has_the_same_rows(result):
     assert first["numerator"] == result.numerator[0]
     with_target = [row for row in parsed["rows"] if row["target"] is not None]
     assert all("achievement" in row and "direction" in row for row in with_target)
+    # The JSON's achievement is the result's, row for row (it once printed 0 for every row).
+    achievement = result.achievement()
+    with_target_index = [i for i, row in enumerate(parsed["rows"]) if row["target"] is not None]
+    assert with_target_index
+    for i in with_target_index:
+        expected = achievement[i]
+        got = parsed["rows"][i]["achievement"]
+        assert (got is None and np.isnan(expected)) or got == pytest.approx(expected, rel=1e-12)
