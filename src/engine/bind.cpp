@@ -1336,7 +1336,9 @@ class binder {
         continue;
       }
       if (c->type == btype::string) coerce(*c, *x, true);
-      if (!is_constant(*c) || string_set) {
+      // A date-time candidate compares to the minute, which the set of days cannot: == does.
+      const bool to_the_minute = x->type == btype::date_time && c->type == btype::date_time;
+      if (!is_constant(*c) || string_set || to_the_minute) {
         constant_set = false;
         break;
       }

@@ -752,6 +752,13 @@ TEST_F(ExpressionData, DatesCompareByDayAndByMinuteWhenBothHaveOne) {
   EXPECT_EQ(where("reported_date >= '2024-03-01' && reported_date < '2024-04-01'", table_id::cases),
             (rows_t{0, 1}));
   EXPECT_EQ(where("reported_date < '2024-03-01T09:00'", table_id::cases), (rows_t{0, 4}));
+  // is(x in ...) is x == a || x == b: a date-time candidate compares to the minute too.
+  EXPECT_EQ(where("reported_date == '2024-03-01T09:00'", table_id::cases), (rows_t{}));
+  EXPECT_EQ(where("is(reported_date in '2024-03-01T09:00')", table_id::cases), (rows_t{}));
+  EXPECT_EQ(where("is(reported_date in '2024-03-01T08:00', '2024-06-01T10:00')", table_id::cases),
+            (rows_t{0, 3}));  // K3 has no time of day: equal by its day
+  EXPECT_EQ(where("is(reported_date in '2024-03-01', '2024-04-29')", table_id::cases),
+            (rows_t{0, 2}));
   EXPECT_EQ(where("emergency_date > reported_date", table_id::cases), (rows_t{0}));
   EXPECT_EQ(where("emergency_date >= reported_date", table_id::cases), (rows_t{0, 1}));
   EXPECT_EQ(where("plan_date <= V{analytics_period_end}", table_id::cases), (rows_t{0}));
