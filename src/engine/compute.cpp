@@ -71,6 +71,23 @@ std::vector<age_band> parse_age_bands(std::string_view text) {
   return bands;
 }
 
+std::vector<std::string> age_band_overlaps(const std::vector<age_band>& bands) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < bands.size(); ++i)
+    for (std::size_t j = i + 1; j < bands.size(); ++j) {
+      const int low = std::max(bands[i].low, bands[j].low);
+      const int high = std::min(bands[i].high, bands[j].high);
+      if (low > high) continue;
+      const bool one = low == high;
+      const std::string ages = one ? "age " + std::to_string(low)
+                                   : "ages " + std::to_string(low) + "-" + std::to_string(high);
+      out.push_back("age bands " + bands[i].label + " and " + bands[j].label + " overlap: " + ages +
+                    (one ? " counts in " : " count in ") + bands[i].label +
+                    (one ? ", the first band that holds it" : ", the first band that holds them"));
+    }
+  return out;
+}
+
 bool result::achievement(std::size_t i, double& out) const noexcept {
   if (!has_value[i] || !has_target[i]) return false;
   if (target_at_most[i]) {
@@ -2590,6 +2607,9 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
                         (not_allowed[d].size() == 1 ? "its definition" : "their definitions") +
                         "); the " + request.by[d] + " column is empty in their rows");
   }
+  // Overlapping age bands are allowed (the first band holding an age takes it) but said.
+  if (std::find(request.by.begin(), request.by.end(), "age_band") != request.by.end())
+    for (auto& note : age_band_overlaps(request.age_bands)) res.notes.push_back(std::move(note));
   // Targets are checked against the catalogue in use when indicators are computed (the spec,
   // targets.csv): one of an indicator the catalogue lacks applies to no cell, which is said
   // rather than passed over (a misspelt code would otherwise look like a missing target).

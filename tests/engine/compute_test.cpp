@@ -298,7 +298,11 @@ TEST(ComputeKnownAnswers, ChildrenOnTheRegisterAtEveryEndCountedByBirthDay) {
   const auto& cat = sg::engine::catalogue::standard();
   auto r = request("202401,202402,202403,2024Q1", {3}, {"age_band"}, {"REG_CHILDREN"});
   r.age_bands = sg::engine::parse_age_bands("0-5,5-10,11-15");
-  const auto c = cells(sg::engine::compute(d, cat, r));
+  const auto result = sg::engine::compute(d, cat, r);
+  EXPECT_EQ(result.notes, std::vector<std::string>{
+                              "age bands 0-5 and 5-10 overlap: age 5 counts in 0-5, the first band "
+                              "that holds it"});
+  const auto c = cells(result);
   EXPECT_EQ(c.at("REG_CHILDREN/202401/19301/0-5/"), "1||1||");    // a (5)
   EXPECT_EQ(c.at("REG_CHILDREN/202401/19301/5-10/"), "1||1||");   // b (7)
   EXPECT_EQ(c.at("REG_CHILDREN/202401/19301/11-15/"), "2||2||");  // c (15), e (11)
@@ -782,4 +786,18 @@ TEST_F(ComputeOnGenerated, EveryStandardIndicatorHasCellsAt2024) {
   std::set<std::string> seen;
   for (std::size_t i = 0; i < r.size(); ++i) seen.insert(r.indicator_codes[r.indicator[i]]);
   for (const auto& d : cat.indicators()) EXPECT_TRUE(seen.count(d.code)) << d.code;
+}
+
+TEST(ComputeRequests, OverlappingAgeBandsAreNamedOncePerPair) {
+  const auto bands = sg::engine::parse_age_bands("0-10,5-15,12-17,3-3");
+  EXPECT_EQ(
+      sg::engine::age_band_overlaps(bands),
+      (std::vector<std::string>{
+          "age bands 0-10 and 5-15 overlap: ages 5-10 count in 0-10, the first band that "
+          "holds them",
+          "age bands 0-10 and 3-3 overlap: age 3 counts in 0-10, the first band that holds it",
+          "age bands 5-15 and 12-17 overlap: ages 12-15 count in 5-15, the first band that "
+          "holds them"}));
+  EXPECT_TRUE(sg::engine::age_band_overlaps(sg::engine::default_age_bands()).empty());
+  EXPECT_TRUE(sg::engine::age_band_overlaps(sg::engine::parse_age_bands("0-3,8-12")).empty());
 }

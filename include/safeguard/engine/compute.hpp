@@ -29,6 +29,9 @@ struct age_band {
 const std::vector<age_band>& default_age_bands();
 /// Parses `0-5,6-10,...`; throws safeguard::error naming the bad item.
 std::vector<age_band> parse_age_bands(std::string_view text);
+/// What overlaps between bands, one sentence per pair, for the notes of a result: an age in
+/// several bands counts in the first that holds it (an age in none is in the missing cell).
+std::vector<std::string> age_band_overlaps(const std::vector<age_band>& bands);
 
 /// What to compute.
 struct compute_request {
