@@ -41,7 +41,7 @@ namespace {
 // Collects diagnostics for one catalogue text.
 class checker {
  public:
-  explicit checker(std::string source) : source_(std::move(source)) {}
+  checker(std::string source, std::string_view text) : source_(std::move(source)), text_(text) {}
 
   void add(const YAML::Node& at, const std::string& code, std::string column_name,
            std::string value, std::string expected, int line_offset = 0, int column = 0) {
@@ -60,16 +60,6 @@ class checker {
   }
   void add_expression(const YAML::Node& at, const std::string& code, const std::string& field,
                       const expression_error& e) {
-    // Block scalars (">-") start on the line after their key; plain and quoted scalars on
-    // the key's line. yaml-cpp's mark points at the scalar itself.
-    const int line_offset = e.line() - 1;
-    const int column = e.line() == 1 ? at.Mark().column + 1 + e.column() : e.column();
-    diagnostic d;
-    d.code = "SG402";
-    d.file = source_;
-    d.line = static_cast<std::uint64_t>(at.Mark().line + 1 + line_offset);
-    d.column = static_cast<std::uint32_t>(column);
-    d.column_name = field;
     // The value is the expression line at fault; the message and a caret under the spot
     // follow on their own lines.
     const std::string& text = e.text();
@@ -79,6 +69,15 @@ class checker {
       if (begin != std::string::npos) ++begin;
     }
     if (begin == std::string::npos) begin = 0;
+    const std::size_t offset =
+        std::min(text.size(), begin + static_cast<std::size_t>(std::max(e.column(), 1) - 1));
+    const auto [line, column] = locate(at.Mark(), text, offset);
+    diagnostic d;
+    d.code = "SG402";
+    d.file = source_;
+    d.line = line;
+    d.column = column;
+    d.column_name = field;
     const std::size_t stop = text.find('\n', begin);
     d.value = text.substr(begin, stop == std::string::npos ? std::string::npos : stop - begin);
     d.expected = e.expected() + "\n    " + e.what();
@@ -93,7 +92,60 @@ class checker {
   const std::string& source() const { return source_; }
 
  private:
+  // The file's line and column (1-based) of the character at `offset` of a scalar's value
+  // `value`, whose node starts at `mark`. YAML rewrites a scalar on its way to the value: a
+  // block scalar (`>-`, `|`) starts on the line after its indicator and loses its
+  // indentation, folding turns line breaks into spaces, quotes are doubled or escaped. So
+  // the value is walked alongside the file's text from the mark, the file's extra
+  // characters (indentation, line breaks, quotes, backslashes) skipped and the value's
+  // folded spaces taken as line breaks. Where the two cannot be matched, the scalar's
+  // start is given.
+  std::pair<std::uint64_t, std::uint32_t> locate(const YAML::Mark& mark, std::string_view value,
+                                                 std::size_t offset) const {
+    const auto at_mark = std::make_pair(static_cast<std::uint64_t>(mark.line + 1),
+                                        static_cast<std::uint32_t>(mark.column + 1));
+    if (mark.pos < 0 || static_cast<std::size_t>(mark.pos) >= text_.size()) return at_mark;
+    const auto extra = [](char c) {
+      return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\'' || c == '\\';
+    };
+    std::size_t p = static_cast<std::size_t>(mark.pos);
+    if (text_[p] == '|' || text_[p] == '>') {  // a block scalar: its text starts on the next line
+      p = text_.find('\n', p);
+      if (p == std::string_view::npos) return at_mark;
+    } else if (text_[p] == '"' || text_[p] == '\'') {
+      ++p;
+    }
+    std::size_t q = 0;
+    for (;;) {
+      if (p >= text_.size()) return at_mark;
+      const char rc = text_[p];
+      if (q < value.size() && value[q] == rc) {
+        if (q == offset) break;
+        ++p;
+        ++q;
+      } else if (extra(rc)) {
+        ++p;
+      } else if (q < value.size() && (value[q] == ' ' || value[q] == '\n')) {
+        if (q == offset) break;  // the spot is a folded line break: the line's end
+        ++q;
+      } else if (q >= offset) {
+        break;
+      } else {
+        return at_mark;
+      }
+    }
+    std::uint64_t line = 1;
+    std::size_t line_start = 0;
+    for (std::size_t i = 0; i < p; ++i)
+      if (text_[i] == '\n') {
+        ++line;
+        line_start = i + 1;
+      }
+    return {line, static_cast<std::uint32_t>(p - line_start + 1)};
+  }
+
   std::string source_;
+  std::string_view text_;
   std::vector<diagnostic> diagnostics_;
 };
 
@@ -236,7 +288,7 @@ const std::vector<std::string> known_indicator_keys = {
 
 std::vector<indicator_definition> parse_checked(std::string_view text, const std::string& source,
                                                std::vector<diagnostic>& out) {
-  checker c(source);
+  checker c(source, text);
   std::vector<indicator_definition> list;
   YAML::Node root;
   try {

@@ -110,6 +110,42 @@ TEST(CatalogueCheck, LocatesExpressionErrorsInsideTheText) {
   EXPECT_EQ(ds[1].line, 7u);
 }
 
+TEST(CatalogueCheck, LocatesExpressionErrorsInEveryKindOfScalar) {
+  // The spot is 'dead' (not an outcome) in each: its line and column in the file, whatever
+  // YAML did to the text (block scalars, folding, indentation, quotes).
+  const std::string side =
+      "    name: {en: X}\n    numerator:\n      from: cases\n      value: count(case_id)\n";
+  const auto ds = check(
+      "indicators:\n"
+      "  - code: FOLDED\n" +
+      side +                              // lines 2-6
+      "      where: >-\n"                 // 7
+      "        source == 'police'\n"      // 8
+      "          && outcome == 'dead'\n"  // 9: 'dead' at column 25
+      "  - code: LITERAL\n" +
+      side +                             // 10-14
+      "      where: |\n"                 // 15
+      "        source == 'police' &&\n"  // 16
+      "        outcome == 'dead'\n"      // 17: column 20
+      "  - code: PLAIN\n" +
+      side +                              // 18-22
+      "      where: outcome == 'dead'\n"  // 23: column 25
+      "  - code: QUOTED\n" +
+      side +                                    // 24-28
+      "      where: \"source == 'police' &&\n"  // 29
+      "        outcome == 'dead'\"\n"           // 30: column 20
+      "  - code: SINGLE\n" +
+      side +                                                            // 31-35
+      "      where: 'source == ''police'' && outcome == ''dead'''\n");  // 36: column 50
+  ASSERT_EQ(ds.size(), 5u) << dump(ds);
+  const std::vector<std::pair<std::uint64_t, std::uint32_t>> spots = {
+      {9, 25}, {17, 20}, {23, 25}, {30, 20}, {36, 50}};
+  for (std::size_t i = 0; i < spots.size(); ++i) {
+    EXPECT_EQ(ds[i].line, spots[i].first) << dump(ds);
+    EXPECT_EQ(ds[i].column, spots[i].second) << dump(ds);
+  }
+}
+
 TEST(CatalogueCheck, ReportsInvalidYamlWithPosition) {
   const auto ds = check("indicators:\n  - code: [unclosed\n");
   ASSERT_EQ(ds.size(), 1u);
