@@ -42,6 +42,15 @@ void bind_core(py::module_& m) {
       .def("__str__", &diagnostic::to_string)
       .def("__repr__",
            [](const diagnostic& d) { return "<safeguard.Diagnostic " + d.to_string() + ">"; });
+  // For Dataset.from_pandas: the loader numbers the columns of the CSV text a DataFrame was
+  // written as, which lacks the frame's `_has_time` companions.
+  m.def(
+      "_diagnostic_at_column",
+      [](diagnostic d, std::uint32_t column) {
+        d.column = column;
+        return d;
+      },
+      py::arg("diagnostic"), py::arg("column"), "A copy of `diagnostic` at another column.");
 
   // Translators registered later are tried first: bind_period and bind_engine add the more
   // specific period, catalogue and expression errors after this one.

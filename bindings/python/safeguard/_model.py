@@ -97,9 +97,10 @@ class Dataset:
         options.max_errors = max_errors
         options.threads = threads
         report, core = _safeguard.try_load_tables(files, options)
+        diagnostics = _pandas.at_frame_columns(report.diagnostics, frames)
         if not report.ok():
-            raise LoadError(report.diagnostics)
-        for diagnostic in report.diagnostics:
+            raise LoadError(diagnostics)
+        for diagnostic in diagnostics:
             warnings.warn(str(diagnostic), LoadWarning, stacklevel=2)
         return cls(core)
 

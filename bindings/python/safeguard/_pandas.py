@@ -372,6 +372,24 @@ def frame_to_csv(name: str, frame: pd.DataFrame) -> str:
     return pd.DataFrame(cells, columns=list(cells)).to_csv(index=False, lineterminator="\r\n")
 
 
+def at_frame_columns(diagnostics: Iterable[Any],
+                     frames: Dict[str, Optional[pd.DataFrame]]) -> List[Any]:
+    """The loader's diagnostics of ``tables_to_csv`` text, each column numbered as in its
+    DataFrame (the CSV text leaves out the ``_has_time`` companions, so the loader's numbers
+    run short after the first of them)."""
+    positions: Dict[Tuple[str, str], int] = {}
+    for name, frame in frames.items():
+        if isinstance(frame, pd.DataFrame):
+            for k, column in enumerate(frame.columns):
+                positions.setdefault((name + ".csv", str(column)), k + 1)
+    out = []
+    for d in diagnostics:
+        position = positions.get((d.file, d.column_name)) if d.column > 0 else None
+        out.append(d if position in (None, d.column)
+                   else _safeguard._diagnostic_at_column(d, position))
+    return out
+
+
 def tables_to_csv(frames: Dict[str, Optional[pd.DataFrame]]) -> List[Tuple[str, str]]:
     """(file name, CSV text) pairs for try_load_tables, one per DataFrame given."""
     return [(name + ".csv", frame_to_csv(name, frame)) for name, frame in frames.items()

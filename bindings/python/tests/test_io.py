@@ -161,6 +161,24 @@ def test_from_pandas_bad_value_is_located(small):
     assert service.value == "2024-03-05T10:00" and service.expected == "a date YYYY-MM-DD"
 
 
+def test_from_pandas_columns_are_the_frames_with_has_time_companions(dataset):
+    # table() gives each date-time column a `_has_time` companion; the diagnostics count it.
+    tables = dataset.tables()
+    cases = tables["cases"]
+    assert "reported_date_has_time" in cases.columns
+    cases["concerns"] = cases["concerns"].astype(object)
+    cases.loc[1, "concerns"] = "bullying"
+    cases["consent_reporting"] = cases["consent_reporting"].astype(object)
+    cases.loc[2, "consent_reporting"] = "yes"
+    with pytest.raises(safeguard.LoadError) as caught:
+        safeguard.Dataset.from_pandas(**tables)
+    located = {(d.line, d.column_name): d for d in caught.value.diagnostics}
+    columns = list(cases.columns)
+    assert located[3, "concerns"].column == columns.index("concerns") + 1
+    assert located[4, "consent_reporting"].column == columns.index("consent_reporting") + 1
+    assert f"cases.csv:3:{columns.index('concerns') + 1}:" in str(located[3, "concerns"])
+
+
 def test_from_pandas_unknown_reference(small):
     small["children"].loc[2, "org_unit"] = "999"
     with pytest.raises(safeguard.LoadError) as caught:
