@@ -162,6 +162,12 @@ std::string scalar(const YAML::Node& n) {
   return n.IsDefined() && n.IsScalar() ? n.as<std::string>() : std::string();
 }
 
+// A map key as text. YAML allows a key that is itself a list or a map (`? [a, b]: 1`); no
+// key of a catalogue is one, and it is named as such in the diagnostic.
+std::string key_text(const YAML::Node& key) {
+  return key.IsScalar() ? key.as<std::string>() : std::string("(a key that is not a plain name)");
+}
+
 bilingual_text read_text(const YAML::Node& n) {
   bilingual_text t;
   if (n.IsMap()) {
@@ -214,8 +220,8 @@ void read_side(checker& c, const YAML::Node& n, const std::string& code, const c
   if (get(n, "indicator")) {
     side.indicator = scalar(get(n, "indicator"));
     for (const auto& kv : n)
-      if (kv.first.as<std::string>() != "indicator")
-        c.add(kv.first, code, which, kv.first.as<std::string>(),
+      if (key_text(kv.first) != "indicator")
+        c.add(kv.first, code, which, key_text(kv.first),
               "only 'indicator' in a side that refers to another indicator");
     return;
   }
@@ -276,7 +282,7 @@ void read_side(checker& c, const YAML::Node& n, const std::string& code, const c
     }
   }
   for (const auto& kv : n) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = key_text(kv.first);
     if (key != "from" && key != "place" && key != "where" && key != "value")
       c.add(kv.first, code, which, key, "one of from, place, where, value, indicator");
   }
@@ -286,8 +292,8 @@ const std::vector<std::string> known_indicator_keys = {
     "code", "name", "description", "unit", "numerator", "denominator", "factor",
     "dimensions", "ages", "source", "periodicity", "lead_agency"};
 
-std::vector<indicator_definition> parse_checked(std::string_view text, const std::string& source,
-                                               std::vector<diagnostic>& out) {
+std::vector<indicator_definition> parse_unguarded(std::string_view text, const std::string& source,
+                                                  std::vector<diagnostic>& out) {
   checker c(source, text);
   std::vector<indicator_definition> list;
   YAML::Node root;
@@ -333,7 +339,7 @@ std::vector<indicator_definition> parse_checked(std::string_view text, const std
         c.add(get(item, "code"), def.code, "code", def.code,
               "a code not used before (first at line " + std::to_string(d.line) + ")");
     for (const auto& kv : item) {
-      const std::string key = kv.first.as<std::string>();
+      const std::string key = key_text(kv.first);
       if (std::find(known_indicator_keys.begin(), known_indicator_keys.end(), key) ==
           known_indicator_keys.end())
         c.add(kv.first, def.code, key, key,
@@ -429,6 +435,26 @@ std::vector<indicator_definition> parse_checked(std::string_view text, const std
   }
   out = std::move(c.diagnostics());
   return list;
+}
+
+// yaml-cpp throws when a node is read as what it is not. Every read above checks the node's
+// kind first; should one slip through (the catalogue fuzzer found a key that was a map), the
+// caller still gets a diagnostic, as promised, rather than a yaml-cpp exception.
+std::vector<indicator_definition> parse_checked(std::string_view text, const std::string& source,
+                                                std::vector<diagnostic>& out) {
+  try {
+    return parse_unguarded(text, source, out);
+  } catch (const YAML::Exception& e) {
+    diagnostic d;
+    d.code = "SG400";
+    d.file = source;
+    d.line = static_cast<std::uint64_t>(e.mark.line + 1);
+    d.column = static_cast<std::uint32_t>(e.mark.column + 1);
+    d.value = e.msg;
+    d.expected = "plain keys and values where the catalogue format has them";
+    out.assign(1, std::move(d));
+    return {};
+  }
 }
 
 }  // namespace

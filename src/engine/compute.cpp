@@ -1779,8 +1779,10 @@ void run_children_stock(const context& ctx, const group& g, const std::vector<si
           const auto r = static_cast<std::size_t>(open.rows[q]);
           present[n_present] = open.rows[q];
           present_at[n_present] = static_cast<std::int32_t>(q);
-          n_present += (ch.org_unit[r].value >= 0) &
-                       o.holds(ch.registered_date[r], ch.exit_date[r], ch.birth_date[r]);
+          // Integers, so that & combines the tests without branching (and without a warning).
+          n_present += static_cast<std::size_t>(
+              static_cast<int>(ch.org_unit[r].value >= 0) &
+              static_cast<int>(o.holds(ch.registered_date[r], ch.exit_date[r], ch.birth_date[r])));
         }
         ec.period_start = entries[at[j].first].end;  // not read
         ec.period_end = entries[at[j].first].end;

@@ -168,3 +168,26 @@ TEST(CatalogueParse, ThrowsWithEveryDiagnosticAndMergeOverrides) {
   EXPECT_EQ(merged.find("CASES_NEW")->max_age, 17);
   EXPECT_EQ(merged.indicators()[7].code, "CASES_NEW");  // kept its place
 }
+
+TEST(CatalogueCheck, AKeyThatIsAListOrAMapIsAProblemNotAnException) {
+  // YAML allows `? [a, b]: 1`; reading such a key as a name threw out of check() (found by
+  // the catalogue fuzzer).
+  const auto ds = check(
+      "indicators:\n"
+      "  - code: X\n"
+      "    name: {en: X}\n"
+      "    ? [a, b]\n"
+      "    : 1\n"
+      "    numerator:\n"
+      "      from: cases\n"
+      "      value: count(case_id)\n"
+      "      ? {x: 1}\n"
+      "      : 2\n");
+  ASSERT_EQ(ds.size(), 2u) << dump(ds);
+  EXPECT_EQ(ds[0].value, "(a key that is not a plain name)");
+  EXPECT_EQ(ds[0].line, 4u);
+  EXPECT_EQ(ds[1].value, "(a key that is not a plain name)");
+  EXPECT_EQ(ds[1].line, 9u);
+  EXPECT_THROW(catalogue::parse("indicators:\n  - code: X\n    ? [a]\n    : 1\n", "x.yaml"),
+               sg::engine::catalogue_error);
+}
