@@ -93,10 +93,13 @@ void bind_engine(py::module_& m) {
       .def_static("standard", &catalogue::standard, py::return_value_policy::copy,
                   "A copy of the standard catalogue embedded in the library.")
       .def_static("parse", &catalogue::parse, py::arg("yaml_text"), py::arg("source_name"),
-                  "Parses and checks a catalogue text; raises IndicatorError.")
-      .def_static("load", &catalogue::load, py::arg("path"),
+                  py::arg("added_to") = nullptr,
+                  "Parses and checks a catalogue text (whose references may name indicators of "
+                  "`added_to`); raises IndicatorError.")
+      .def_static("load", &catalogue::load, py::arg("path"), py::arg("added_to") = nullptr,
                   "Reads and checks a catalogue file; raises IndicatorError.")
       .def_static("check", &catalogue::check, py::arg("yaml_text"), py::arg("source_name"),
+                  py::arg("added_to") = nullptr,
                   "Every problem of a catalogue text; empty when it is fine.")
       // Copies: merge() may reallocate the definitions, which would leave references dangling.
       .def_property_readonly("indicators", &catalogue::indicators, py::return_value_policy::copy,
@@ -113,7 +116,8 @@ void bind_engine(py::module_& m) {
       .def("merge", &catalogue::merge, py::arg("other"),
            "Adds the indicators of `other`; a repeated code replaces the earlier definition.");
 
-  m.def("check_catalogue_file", &check_catalogue_file, py::arg("path"));
+  m.def("check_catalogue_file", &check_catalogue_file, py::arg("path"),
+        py::arg("added_to") = nullptr);
   m.def("known_dimensions", &known_dimensions, "The dimensions of the spec, in order.");
 
   py::class_<age_band>(m, "AgeBand", "An age band of a breakdown, both ends included.")

@@ -19,9 +19,12 @@ constexpr const char* catalogue_help =
     "  --codes           only the codes, one per line\n";
 
 constexpr const char* check_help =
-    "usage: safeguard check-catalogue FILE [--quiet]\n"
+    "usage: safeguard check-catalogue FILE [--add] [--quiet]\n"
     "\n"
     "Reports every error in a catalogue file (exit 1 when there is any).\n"
+    "  --add             check FILE as an addition to the standard catalogue, as\n"
+    "                    'compute --add-catalogue' reads it: its references may name\n"
+    "                    standard indicators (denominator: {indicator: CHILD_POP})\n"
     "  --quiet           no line when the file has no error\n";
 
 std::string unit_label(const std::string& unit, const std::string& lang) {
@@ -108,14 +111,16 @@ int run_catalogue(int argc, char** argv) {
 
 int run_check_catalogue(int argc, char** argv) {
   std::string path;
-  bool quiet = false;
+  bool quiet = false, added = false;
   arguments args(argc, argv);
   while (args.next()) {
     if (args.help()) {
       std::fputs(check_help, stdout);
       return 0;
     }
-    if (args.flag("--quiet", "-q")) {
+    if (args.flag("--add")) {
+      added = true;
+    } else if (args.flag("--quiet", "-q")) {
       quiet = true;
     } else if (args.positional() && path.empty()) {
       path = args.value();
@@ -124,7 +129,8 @@ int run_check_catalogue(int argc, char** argv) {
     }
   }
   if (path.empty()) throw usage_error("missing FILE");
-  const auto problems = engine::check_catalogue_file(path);
+  const auto problems =
+      engine::check_catalogue_file(path, added ? &engine::catalogue::standard() : nullptr);
   for (const auto& d : problems) std::printf("%s\n", d.to_string().c_str());
   if (problems.empty()) {
     if (!quiet) std::printf("%s: no errors\n", path.c_str());

@@ -142,7 +142,7 @@ int run_compute(int argc, char** argv) {
   engine::catalogue cat = engine::catalogue::standard();
   try {
     if (!catalogue_path.empty()) cat = engine::catalogue::load(catalogue_path);
-    if (!add_catalogue_path.empty()) cat.merge(engine::catalogue::load(add_catalogue_path));
+    if (!add_catalogue_path.empty()) cat.merge(engine::catalogue::load(add_catalogue_path, &cat));
   } catch (const engine::catalogue_error& e) {
     for (const auto& d : e.diagnostics()) std::fprintf(stderr, "%s\n", d.to_string().c_str());
     return 1;

@@ -293,6 +293,7 @@ const std::vector<std::string> known_indicator_keys = {
     "dimensions", "ages", "source", "periodicity", "lead_agency"};
 
 std::vector<indicator_definition> parse_unguarded(std::string_view text, const std::string& source,
+                                                  const catalogue* base_catalogue,
                                                   std::vector<diagnostic>& out) {
   checker c(source, text);
   std::vector<indicator_definition> list;
@@ -397,10 +398,12 @@ std::vector<indicator_definition> parse_unguarded(std::string_view text, const s
   }
 
   // Second pass: references to other indicators, and dimensions the numerator's table has.
+  // A reference names an indicator of this text or, for a catalogue added to another, of
+  // that one (this text's first: its definitions replace the other's when merged).
   auto find = [&](const std::string& code) -> const indicator_definition* {
     for (const auto& d : list)
       if (d.code == code) return &d;
-    return nullptr;
+    return base_catalogue ? base_catalogue->find(code) : nullptr;
   };
   for (auto& def : list) {
     const YAML::Node item = [&]() -> YAML::Node {
@@ -414,7 +417,9 @@ std::vector<indicator_definition> parse_unguarded(std::string_view text, const s
       const char* field = side == &def.numerator ? "numerator" : "denominator";
       if (!target) {
         c.add(get(item, field), def.code, std::string(field) + ".indicator", side->indicator,
-              "the code of an indicator of this catalogue");
+              base_catalogue ? "the code of an indicator of this catalogue or of the one it is "
+                               "added to"
+                             : "the code of an indicator of this catalogue");
       } else if (!target->numerator.indicator.empty()) {
         c.add(get(item, field), def.code, std::string(field) + ".indicator", side->indicator,
               "an indicator whose numerator is written out (not another reference)");
@@ -441,9 +446,10 @@ std::vector<indicator_definition> parse_unguarded(std::string_view text, const s
 // kind first; should one slip through (the catalogue fuzzer found a key that was a map), the
 // caller still gets a diagnostic, as promised, rather than a yaml-cpp exception.
 std::vector<indicator_definition> parse_checked(std::string_view text, const std::string& source,
+                                                const catalogue* base,
                                                 std::vector<diagnostic>& out) {
   try {
-    return parse_unguarded(text, source, out);
+    return parse_unguarded(text, source, base, out);
   } catch (const YAML::Exception& e) {
     diagnostic d;
     d.code = "SG400";
@@ -459,18 +465,19 @@ std::vector<indicator_definition> parse_checked(std::string_view text, const std
 
 }  // namespace
 
-catalogue catalogue::parse(std::string_view yaml_text, const std::string& source_name) {
+catalogue catalogue::parse(std::string_view yaml_text, const std::string& source_name,
+                           const catalogue* added_to) {
   std::vector<diagnostic> problems;
   catalogue result;
-  result.indicators_ = parse_checked(yaml_text, source_name, problems);
+  result.indicators_ = parse_checked(yaml_text, source_name, added_to, problems);
   if (!problems.empty()) throw catalogue_error(std::move(problems));
   return result;
 }
 
-std::vector<diagnostic> catalogue::check(std::string_view yaml_text,
-                                         const std::string& source_name) {
+std::vector<diagnostic> catalogue::check(std::string_view yaml_text, const std::string& source_name,
+                                         const catalogue* added_to) {
   std::vector<diagnostic> problems;
-  parse_checked(yaml_text, source_name, problems);
+  parse_checked(yaml_text, source_name, added_to, problems);
   return problems;
 }
 
@@ -488,12 +495,12 @@ std::string base_name(const std::string& path) {
 }
 }  // namespace
 
-catalogue catalogue::load(const std::string& path) {
-  return parse(read_file(path), base_name(path));
+catalogue catalogue::load(const std::string& path, const catalogue* added_to) {
+  return parse(read_file(path), base_name(path), added_to);
 }
 
-std::vector<diagnostic> check_catalogue_file(const std::string& path) {
-  return catalogue::check(read_file(path), base_name(path));
+std::vector<diagnostic> check_catalogue_file(const std::string& path, const catalogue* added_to) {
+  return catalogue::check(read_file(path), base_name(path), added_to);
 }
 
 const catalogue& catalogue::standard() {

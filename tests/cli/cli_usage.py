@@ -131,6 +131,16 @@ def main():
     r = run(binary, "check-catalogue", CATALOGUE)
     check(r.returncode == 0 and "no errors" in r.stdout, "check-catalogue on a good file", r)
     expect_usage_error(binary, "check-catalogue", [], "missing FILE")
+    # An added catalogue may refer to standard indicators, as compute --add-catalogue reads it.
+    with tempfile.TemporaryDirectory() as tmp:
+        added = os.path.join(tmp, "added.yaml")
+        with open(added, "w", encoding="utf-8") as f:
+            f.write("indicators:\n  - code: MY_POP\n    name: {en: Mine}\n"
+                    "    numerator: {indicator: CHILD_POP}\n")
+        r = run(binary, "check-catalogue", added)
+        check(r.returncode == 1 and "CHILD_POP" in r.stdout, "check-catalogue: a standard reference alone", r)
+        r = run(binary, "check-catalogue", added, "--add")
+        check(r.returncode == 0 and "no errors" in r.stdout, "check-catalogue --add", r)
 
     if failures:
         print(f"{len(failures)} failure(s):")

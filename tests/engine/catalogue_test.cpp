@@ -191,3 +191,39 @@ TEST(CatalogueCheck, AKeyThatIsAListOrAMapIsAProblemNotAnException) {
   EXPECT_THROW(catalogue::parse("indicators:\n  - code: X\n    ? [a]\n    : 1\n", "x.yaml"),
                sg::engine::catalogue_error);
 }
+
+TEST(CatalogueParse, AnAddedCatalogueMayReferToTheOneItIsAddedTo) {
+  const std::string text =
+      "indicators:\n"
+      "  - code: GIRLS_ABUSED\n"
+      "    name: {en: Abused girls}\n"
+      "    numerator:\n"
+      "      from: cases\n"
+      "      where: \"contains(concern_groups, 'abuse') && child.sex == 'f'\"\n"
+      "      value: count(distinct child_id)\n"
+      "  - code: GIRLS_ABUSE_RATE\n"
+      "    name: {en: Rate}\n"
+      "    numerator: {indicator: GIRLS_ABUSED}\n"
+      "    denominator: {indicator: CHILD_POP}\n"
+      "    dimensions: [sex]\n"
+      "    factor: 100000\n";
+  // On its own, CHILD_POP is unknown.
+  const auto alone = check(text);
+  ASSERT_EQ(alone.size(), 1u) << dump(alone);
+  EXPECT_EQ(alone[0].column_name, "denominator.indicator");
+  EXPECT_EQ(alone[0].line, 11u);
+  // Added to the standard catalogue, it resolves there; merged, the rate computes over both.
+  const catalogue& standard = catalogue::standard();
+  EXPECT_TRUE(catalogue::check(text, "mine.yaml", &standard).empty());
+  catalogue merged = standard;
+  merged.merge(catalogue::parse(text, "mine.yaml", &standard));
+  EXPECT_EQ(merged.resolve("CHILD_POP").numerator.table, sg::engine::table_id::population);
+  EXPECT_EQ(merged.find("GIRLS_ABUSE_RATE")->denominator->indicator, "CHILD_POP");
+  // A reference to a code in neither is still an error, saying where it may be.
+  const auto neither = catalogue::check(
+      "indicators:\n  - code: R\n    name: {en: R}\n    numerator: {indicator: NOPE}\n",
+      "mine.yaml", &standard);
+  ASSERT_EQ(neither.size(), 1u) << dump(neither);
+  EXPECT_EQ(neither[0].expected,
+            "the code of an indicator of this catalogue or of the one it is added to");
+}

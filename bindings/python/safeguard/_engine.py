@@ -43,8 +43,11 @@ class Catalogue:
         return cls(_safeguard.Catalogue.standard())
 
     @classmethod
-    def load(cls, path: Union[str, "os.PathLike[str]"]) -> "Catalogue":
-        """Reads and checks a catalogue file (YAML).
+    def load(cls, path: Union[str, "os.PathLike[str]"],
+             added_to: Optional["Catalogue"] = None) -> "Catalogue":
+        """Reads and checks a catalogue file (YAML). A file meant to be merged into another
+        catalogue (``added_to``, e.g. ``Catalogue.standard()``) may refer to its indicators
+        (``denominator: {indicator: CHILD_POP}``).
 
         Raises:
             IndicatorError: the catalogue has errors (``indicator``, ``line``, ``column``,
@@ -53,7 +56,8 @@ class Catalogue:
         """
         path = os.fspath(path)
         try:
-            return cls(_safeguard.Catalogue.load(path))
+            return cls(_safeguard.Catalogue.load(
+                path, added_to._core if added_to is not None else None))
         except IndicatorError as e:
             try:
                 with open(path, encoding="utf-8") as f:
@@ -63,23 +67,28 @@ class Catalogue:
             raise
 
     @classmethod
-    def from_string(cls, text: str, name: str = "<string>") -> "Catalogue":
-        """Parses and checks a catalogue held in a string; ``name`` names it in diagnostics.
+    def from_string(cls, text: str, name: str = "<string>",
+                    added_to: Optional["Catalogue"] = None) -> "Catalogue":
+        """Parses and checks a catalogue held in a string; ``name`` names it in diagnostics;
+        ``added_to`` as for :meth:`load`.
 
         Raises:
             IndicatorError: the catalogue has errors, located in ``text``.
         """
         try:
-            return cls(_safeguard.Catalogue.parse(text, name))
+            return cls(_safeguard.Catalogue.parse(
+                text, name, added_to._core if added_to is not None else None))
         except IndicatorError as e:
             e._with_source(text)
             raise
 
     @staticmethod
-    def check(text: str, name: str = "<string>") -> List[Any]:
+    def check(text: str, name: str = "<string>",
+              added_to: Optional["Catalogue"] = None) -> List[Any]:
         """Every problem of a catalogue text as a list of :class:`Diagnostic`; empty when it
-        is fine. Never raises for bad content."""
-        return list(_safeguard.Catalogue.check(text, name))
+        is fine (``added_to`` as for :meth:`load`). Never raises for bad content."""
+        return list(_safeguard.Catalogue.check(
+            text, name, added_to._core if added_to is not None else None))
 
     @property
     def codes(self) -> List[str]:

@@ -105,6 +105,27 @@ def test_a_structural_error_gets_its_caret_from_the_text(tmp_path):
     assert caught.value.diagnostics[0].file == "mine.yaml"
 
 
+def test_a_catalogue_added_to_the_standard_one_may_refer_to_it(tmp_path, dataset):
+    text = ("indicators:\n"
+            "  - code: POP_AGAIN\n"
+            "    name: {en: Child population again}\n"
+            "    numerator: {indicator: CHILD_POP}\n")
+    with pytest.raises(safeguard.IndicatorError):
+        safeguard.Catalogue.from_string(text)  # alone, CHILD_POP is unknown
+    standard = safeguard.Catalogue.standard()
+    assert safeguard.Catalogue.check(text, added_to=standard) == []
+    path = tmp_path / "added.yaml"
+    path.write_text(text, encoding="utf-8")
+    for added in (safeguard.Catalogue.load(path, added_to=standard),
+                  safeguard.Catalogue.from_string(text, added_to=standard)):
+        mine = safeguard.Catalogue.standard()
+        mine.merge(added)
+        frame = dataset.compute("2024", levels=1, catalogue=mine,
+                                indicators=["CHILD_POP", "POP_AGAIN"]).to_pandas()
+        values = dict(zip(frame["indicator"].astype(str), frame["numerator"]))
+        assert values["POP_AGAIN"] == values["CHILD_POP"] > 0
+
+
 def test_a_catalogue_that_is_not_yaml():
     with pytest.raises(safeguard.IndicatorError) as caught:
         safeguard.Catalogue.from_string("indicators: [")

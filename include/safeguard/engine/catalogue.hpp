@@ -85,12 +85,16 @@ class catalogue {
   /// The standard catalogue of the spec, embedded in the library.
   static const catalogue& standard();
   /// Parses and checks a catalogue text; `source_name` names it in diagnostics.
-  /// Throws catalogue_error listing every problem.
-  static catalogue parse(std::string_view yaml_text, const std::string& source_name);
-  /// Reads and checks a catalogue file. Throws catalogue_error.
-  static catalogue load(const std::string& path);
+  /// Throws catalogue_error listing every problem. A text meant to be merged into another
+  /// catalogue (`added_to`, e.g. the standard one, as `compute --add-catalogue` does) may
+  /// refer to that catalogue's indicators (`denominator: {indicator: CHILD_POP}`).
+  static catalogue parse(std::string_view yaml_text, const std::string& source_name,
+                         const catalogue* added_to = nullptr);
+  /// Reads and checks a catalogue file, as parse(). Throws catalogue_error.
+  static catalogue load(const std::string& path, const catalogue* added_to = nullptr);
   /// Every problem of a catalogue text, empty when it is fine (for check-catalogue).
-  static std::vector<diagnostic> check(std::string_view yaml_text, const std::string& source_name);
+  static std::vector<diagnostic> check(std::string_view yaml_text, const std::string& source_name,
+                                       const catalogue* added_to = nullptr);
 
   const std::vector<indicator_definition>& indicators() const noexcept { return indicators_; }
   std::size_t size() const noexcept { return indicators_.size(); }
@@ -107,8 +111,9 @@ class catalogue {
   std::vector<indicator_definition> indicators_;
 };
 
-/// Every problem of a catalogue file (for `safeguard check-catalogue`); throws
-/// safeguard::error when the file cannot be read.
-std::vector<diagnostic> check_catalogue_file(const std::string& path);
+/// Every problem of a catalogue file (for `safeguard check-catalogue`), as catalogue::check();
+/// throws safeguard::error when the file cannot be read.
+std::vector<diagnostic> check_catalogue_file(const std::string& path,
+                                             const catalogue* added_to = nullptr);
 
 }  // namespace safeguard::engine
