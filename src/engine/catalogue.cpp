@@ -297,20 +297,7 @@ std::vector<indicator_definition> parse_unguarded(std::string_view text, const s
                                                   std::vector<diagnostic>& out) {
   checker c(source, text);
   std::vector<indicator_definition> list;
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    diagnostic d;
-    d.code = "SG400";
-    d.file = source;
-    d.line = static_cast<std::uint64_t>(e.mark.line + 1);
-    d.column = static_cast<std::uint32_t>(e.mark.column + 1);
-    d.value = e.msg;
-    d.expected = "valid YAML";
-    out.push_back(std::move(d));
-    return list;
-  }
+  const YAML::Node root = YAML::Load(std::string(text));  // text that is not YAML: parse_checked
   YAML::Node items = root.IsMap() ? get(root, "indicators") : YAML::Node();
   if (!items.IsSequence()) {
     c.add(root, "", "indicators", "", "a top-level map with a list 'indicators'");
@@ -442,9 +429,10 @@ std::vector<indicator_definition> parse_unguarded(std::string_view text, const s
   return list;
 }
 
-// yaml-cpp throws when a node is read as what it is not. Every read above checks the node's
-// kind first; should one slip through (the catalogue fuzzer found a key that was a map), the
-// caller still gets a diagnostic, as promised, rather than a yaml-cpp exception.
+// yaml-cpp throws on a text that is not YAML, and when a node is read as what it is not.
+// Every read above checks the node's kind first; should one slip through (the catalogue
+// fuzzer found a key that was a map), the caller still gets a diagnostic, as promised, rather
+// than a yaml-cpp exception.
 std::vector<indicator_definition> parse_checked(std::string_view text, const std::string& source,
                                                 const catalogue* base,
                                                 std::vector<diagnostic>& out) {
@@ -457,7 +445,9 @@ std::vector<indicator_definition> parse_checked(std::string_view text, const std
     d.line = static_cast<std::uint64_t>(e.mark.line + 1);
     d.column = static_cast<std::uint32_t>(e.mark.column + 1);
     d.value = e.msg;
-    d.expected = "plain keys and values where the catalogue format has them";
+    d.expected = dynamic_cast<const YAML::ParserException*>(&e)
+                     ? "valid YAML"
+                     : "plain keys and values where the catalogue format has them";
     out.assign(1, std::move(d));
     return {};
   }
