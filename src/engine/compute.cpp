@@ -3108,6 +3108,19 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
     const auto& numerators = num.out[pi];
     const auto* my_targets = targets_of(plan);
     const std::vector<std::int64_t>& target_only = blocks[b].target_only;
+    // A side's value in a cell where it saw no row: its expression with every aggregate
+    // missing (null for a plain count or sum, but `if(isNull(sum(x)), 10, 20)` is 10), written
+    // 0 when that is null and the side's aggregates are all counts and sums (docs/language.md).
+    const auto over_no_rows = [&](const side_job& s, double& v) {
+      const std::vector<double> values(s.value.aggregates().size(), 0.0);
+      const std::vector<std::uint8_t> missing(values.size(), 0);
+      if (s.value.combine(values.data(), missing.data(), per.start(), per.end(), v)) return true;
+      v = 0;
+      return s.count_like;
+    };
+    double num_empty = 0, den_empty = 0;
+    const bool num_has_empty = over_no_rows(num, num_empty);
+    const bool den_has_empty = den && over_no_rows(*den, den_empty);
     // The denominator's cells of the unit being written, in a dense array refilled unit by unit
     // (units ascend, and so do the denominator's keys); searched when it has many cells.
     const auto* den_cells = den ? &den->out[pi] : nullptr;
@@ -3181,13 +3194,16 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
                                const target_sum* t) {
       if (at == block_end) miscounted();
       const std::int32_t* codes = codes_of(cell);
-      if (!has_num && num.count_like) {
-        has_num = true;  // a count over no rows is 0
-        num_value = 0;
+      if (!has_num && num_has_empty) {
+        has_num = true;  // e.g. a count over no rows is 0
+        num_value = num_empty;
       }
       double den_value_here = 0;
       bool has_den_here = den && denominator_of(slot, codes, den_value_here);
-      if (den && !has_den_here && den->count_like) has_den_here = true;
+      if (den && !has_den_here && den_has_empty) {
+        has_den_here = true;
+        den_value_here = den_empty;
+      }
       indicator[at] = static_cast<std::uint32_t>(ip);
       period_index[at] = static_cast<std::uint32_t>(pi);
       org_unit[at] = ctx.slot_unit[slot];

@@ -801,3 +801,40 @@ TEST(ComputeRequests, OverlappingAgeBandsAreNamedOncePerPair) {
   EXPECT_TRUE(sg::engine::age_band_overlaps(sg::engine::default_age_bands()).empty());
   EXPECT_TRUE(sg::engine::age_band_overlaps(sg::engine::parse_age_bands("0-3,8-12")).empty());
 }
+
+TEST(ComputeKnownAnswers, ACellWithOnlyATargetHoldsWhatTheSideGivesOverNoRows) {
+  // A cell that exists for its target alone: the side's expression with every aggregate
+  // missing. A plain sum (or `sum + 0`, null by SKIP_IF_ALL_VALUES_MISSING) is written 0;
+  // `if(isNull(sum(...)), 10, 20)` is 10 there, as in a cell whose rows all lack the value.
+  const auto d = load_tables({
+      {"org_units.csv", org_units},
+      {"agencies.csv", "code,name,kind,org_unit\nA,Sở LĐTBXH,labour_social_affairs,22\n"},
+      {"activities.csv",
+       "activity_id,agency,kind,start_date,org_unit,participants,sessions\n"
+       "x1,A,training,2024-01-10,19301,30,1\n"},
+      {"plans.csv",
+       "plan_id,agency,title,start_date,end_date,org_unit\np1,A,Kế "
+       "hoạch,2024-01-01,2025-12-31,22\n"},
+      {"targets.csv",
+       "plan_id,indicator,value,org_unit,period\np1,IF_NULL,7,22,2025\np1,SUM_PLUS,3,22,2025\n"
+       "p1,IF_NULL,7,22,2024\n"},
+  });
+  const auto cat = sg::engine::catalogue::parse(
+      "indicators:\n"
+      "  - code: IF_NULL\n"
+      "    name: {en: x}\n"
+      "    numerator:\n"
+      "      from: activities\n"
+      "      value: \"if(isNull(sum(if(kind == 'forum', 1, null))), 10, 20)\"\n"
+      "  - code: SUM_PLUS\n"
+      "    name: {en: y}\n"
+      "    numerator:\n"
+      "      from: activities\n"
+      "      value: \"sum(sessions) + 0\"\n",
+      "mine.yaml");
+  const auto c = cells(sg::engine::compute(d, cat, request("2024,2025", {1})));
+  EXPECT_EQ(c.at("IF_NULL/2024/22/"), "10||10|7|");  // a row, its value missing: 10
+  EXPECT_EQ(c.at("IF_NULL/2025/22/"), "10||10|7|");  // no row: the same 10, not 0
+  EXPECT_EQ(c.at("SUM_PLUS/2025/22/"), "0||0|3|");
+  EXPECT_EQ(c.at("SUM_PLUS/2024/22/"), "1||1||");
+}
