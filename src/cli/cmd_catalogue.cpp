@@ -16,7 +16,8 @@ constexpr const char* catalogue_help =
     "Lists the indicators of the standard catalogue (or of FILE) with their definitions.\n"
     "  --lang vi|en      language of names and descriptions (default en)\n"
     "  --catalogue FILE  list this catalogue instead of the standard one\n"
-    "  --codes           only the codes, one per line\n";
+    "  --codes           only the codes, one per line\n"
+    "  --quiet           accepted, as by every command (nothing goes to stderr)\n";
 
 constexpr const char* check_help =
     "usage: safeguard check-catalogue FILE [--add] [--quiet]\n"
@@ -24,7 +25,9 @@ constexpr const char* check_help =
     "Reports every error in a catalogue file (exit 1 when there is any).\n"
     "  --add             check FILE as an addition to the standard catalogue, as\n"
     "                    'compute --add-catalogue' reads it: its references may name\n"
-    "                    standard indicators (denominator: {indicator: CHILD_POP})\n"
+    "                    standard indicators (denominator: {indicator: CHILD_POP}). A file\n"
+    "                    added to a catalogue of yours ('compute --catalogue MINE\n"
+    "                    --add-catalogue FILE') is checked against MINE by compute itself.\n"
     "  --quiet           no line when the file has no error\n";
 
 std::string unit_label(const std::string& unit, const std::string& lang) {

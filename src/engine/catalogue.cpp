@@ -1,12 +1,16 @@
 // Reading and checking catalogue files (YAML through yaml-cpp).
 #include "safeguard/engine/catalogue.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <string_view>
+#include <tuple>
+#include <utility>
+
+#include <yaml-cpp/yaml.h>
 
 #include "engine/dimensions.hpp"
 
@@ -38,20 +42,18 @@ const std::vector<std::string>& known_dimensions() {
 
 namespace {
 
-// Collects diagnostics for one catalogue text.
+// Collects diagnostics for one catalogue text. Positions are 1-based lines and columns in
+// characters (code points), as editors count them and as expression errors do.
 class checker {
  public:
   checker(std::string source, std::string_view text) : source_(std::move(source)), text_(text) {}
 
   void add(const YAML::Node& at, const std::string& code, std::string column_name,
-           std::string value, std::string expected, int line_offset = 0, int column = 0) {
+           std::string value, std::string expected) {
     diagnostic d;
     d.code = "SG401";
     d.file = source_;
-    if (at.IsDefined()) {
-      d.line = static_cast<std::uint64_t>(at.Mark().line + 1 + line_offset);
-      d.column = static_cast<std::uint32_t>(column > 0 ? column : at.Mark().column + 1);
-    }
+    if (at.IsDefined()) std::tie(d.line, d.column) = position(at.Mark());
     d.column_name = std::move(column_name);
     d.value = value.size() > 80 ? value.substr(0, 77) + "..." : std::move(value);
     d.expected = std::move(expected);
@@ -69,8 +71,10 @@ class checker {
       if (begin != std::string::npos) ++begin;
     }
     if (begin == std::string::npos) begin = 0;
-    const std::size_t offset =
-        std::min(text.size(), begin + static_cast<std::size_t>(std::max(e.column(), 1) - 1));
+    // The error's column counts characters; the walk below needs bytes.
+    std::size_t offset = begin;
+    for (int c = 1; c < e.column() && offset < text.size() && text[offset] != '\n'; ++c)
+      offset = next_character(text, offset);
     const auto [line, column] = locate(at.Mark(), text, offset);
     diagnostic d;
     d.code = "SG402";
@@ -92,8 +96,40 @@ class checker {
   const std::string& source() const { return source_; }
 
  private:
-  // The file's line and column (1-based) of the character at `offset` of a scalar's value
-  // `value`, whose node starts at `mark`. YAML rewrites a scalar on its way to the value: a
+  // The byte after the character (UTF-8 sequence) that starts at `i`.
+  static std::size_t next_character(std::string_view s, std::size_t i) {
+    ++i;
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
+    return i;
+  }
+  // Where a node starts in the text: yaml-cpp counts from after a byte-order mark.
+  std::optional<std::size_t> offset_of(const YAML::Mark& mark) const {
+    const std::size_t bom = text_.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+    if (mark.pos < 0 || static_cast<std::size_t>(mark.pos) + bom > text_.size())
+      return std::nullopt;
+    return static_cast<std::size_t>(mark.pos) + bom;
+  }
+  // The line and column of the byte at `p` (p <= the text's size).
+  std::pair<std::uint64_t, std::uint32_t> position(std::size_t p) const {
+    std::uint64_t line = 1;
+    std::size_t line_start = 0;
+    for (std::size_t i = 0; i < p; ++i)
+      if (text_[i] == '\n') {
+        ++line;
+        line_start = i + 1;
+      }
+    std::uint32_t column = 1;
+    for (std::size_t i = line_start; i < p; i = next_character(text_, i)) ++column;
+    return {line, column};
+  }
+  std::pair<std::uint64_t, std::uint32_t> position(const YAML::Mark& mark) const {
+    if (const auto p = offset_of(mark)) return position(*p);
+    return {static_cast<std::uint64_t>(mark.line + 1), static_cast<std::uint32_t>(mark.column + 1)};
+  }
+
+  // The file's line and column of the byte at `offset` of a scalar's value `value`, whose
+  // node starts at `mark`; an offset at the value's end (an expression that stops too soon)
+  // is just after its last character. YAML rewrites a scalar on its way to the value: a
   // block scalar (`>-`, `|`) starts on the line after its indicator and loses its
   // indentation, folding turns line breaks into spaces, quotes are doubled or escaped. So
   // the value is walked alongside the file's text from the mark, the file's extra
@@ -102,46 +138,39 @@ class checker {
   // start is given.
   std::pair<std::uint64_t, std::uint32_t> locate(const YAML::Mark& mark, std::string_view value,
                                                  std::size_t offset) const {
-    const auto at_mark = std::make_pair(static_cast<std::uint64_t>(mark.line + 1),
-                                        static_cast<std::uint32_t>(mark.column + 1));
-    if (mark.pos < 0 || static_cast<std::size_t>(mark.pos) >= text_.size()) return at_mark;
+    const auto start = offset_of(mark);
+    const std::size_t last = value.find_last_not_of(" \t\r\n");
+    if (!start || *start >= text_.size() || last == std::string_view::npos) return position(mark);
+    const bool past_end = offset > last;  // at the end, or in trailing line breaks
+    const std::size_t target = past_end ? last : offset;
     const auto extra = [](char c) {
       return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\'' || c == '\\';
     };
-    std::size_t p = static_cast<std::size_t>(mark.pos);
+    std::size_t p = *start;
     if (text_[p] == '|' || text_[p] == '>') {  // a block scalar: its text starts on the next line
       p = text_.find('\n', p);
-      if (p == std::string_view::npos) return at_mark;
+      if (p == std::string_view::npos) return position(mark);
     } else if (text_[p] == '"' || text_[p] == '\'') {
       ++p;
     }
     std::size_t q = 0;
     for (;;) {
-      if (p >= text_.size()) return at_mark;
+      if (p >= text_.size()) return position(mark);
       const char rc = text_[p];
-      if (q < value.size() && value[q] == rc) {
-        if (q == offset) break;
+      if (value[q] == rc) {
+        if (q == target) break;
         ++p;
         ++q;
       } else if (extra(rc)) {
         ++p;
-      } else if (q < value.size() && (value[q] == ' ' || value[q] == '\n')) {
-        if (q == offset) break;  // the spot is a folded line break: the line's end
+      } else if (value[q] == ' ' || value[q] == '\n') {
+        if (q == target) break;  // the spot is a folded line break: the line's end
         ++q;
-      } else if (q >= offset) {
-        break;
       } else {
-        return at_mark;
+        return position(mark);
       }
     }
-    std::uint64_t line = 1;
-    std::size_t line_start = 0;
-    for (std::size_t i = 0; i < p; ++i)
-      if (text_[i] == '\n') {
-        ++line;
-        line_start = i + 1;
-      }
-    return {line, static_cast<std::uint32_t>(p - line_start + 1)};
+    return position(past_end ? next_character(text_, p) : p);
   }
 
   std::string source_;

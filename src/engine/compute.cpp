@@ -26,8 +26,6 @@
 #include <tuple>
 #include <type_traits>
 
-#include <fmt/core.h>
-
 #include "engine/dimensions.hpp"
 #include "engine/prepared.hpp"
 #include "safeguard/hierarchy/hierarchy.hpp"
@@ -2609,27 +2607,29 @@ result compute(const prepared_dataset& prepared, const catalogue& cat,
                         (not_allowed[d].size() == 1 ? "its definition" : "their definitions") +
                         "); the " + request.by[d] + " column is empty in their rows");
   }
-  // Overlapping age bands are allowed (the first band holding an age takes it) but said.
-  if (std::find(request.by.begin(), request.by.end(), "age_band") != request.by.end())
-    for (auto& note : age_band_overlaps(request.age_bands)) res.notes.push_back(std::move(note));
+  // Overlapping age bands are allowed (the first band holding an age takes it) but said, when
+  // an indicator is broken down by them.
+  if (const auto by_band = std::find(request.by.begin(), request.by.end(), "age_band");
+      by_band != request.by.end()) {
+    const int d = static_cast<int>(by_band - request.by.begin());
+    if (std::any_of(plans.begin(), plans.end(), [&](const indicator_plan& p) {
+          return std::find(p.dims.begin(), p.dims.end(), d) != p.dims.end();
+        }))
+      for (auto& note : age_band_overlaps(request.age_bands)) res.notes.push_back(std::move(note));
+  }
   // Targets are checked against the catalogue in use when indicators are computed (the spec,
   // targets.csv): one of an indicator the catalogue lacks applies to no cell, which is said
   // rather than passed over (a misspelt code would otherwise look like a missing target).
+  // The codes alone, no counts: the note of a partition's result must read as the whole's.
   {
     std::string unknown;
-    std::size_t rows = 0;
-    for (const auto& [code, sums] : prepared.state().targets) {
-      if (cat.find(code)) continue;
-      std::size_t n = 0;
-      for (std::size_t i = 0; i < data.targets.size(); ++i) n += data.targets.indicator[i] == code;
-      unknown += fmt::format("{}{} ({})", unknown.empty() ? "" : ", ", code, n);
-      rows += n;
-    }
-    if (rows > 0)
-      res.notes.push_back(fmt::format(
-          "{} target{} of targets.csv name{} an indicator that is not in the catalogue in use and "
-          "appl{} to no cell: {}",
-          rows, rows == 1 ? "" : "s", rows == 1 ? "s" : "", rows == 1 ? "ies" : "y", unknown));
+    for (const auto& entry : prepared.state().targets)
+      if (!cat.find(entry.first)) unknown += (unknown.empty() ? "" : ", ") + entry.first;
+    if (!unknown.empty())
+      res.notes.push_back(
+          "targets.csv has targets of indicators that are not in the catalogue in "
+          "use; they apply to no cell: " +
+          unknown);
   }
 
   // Conditions that another job's condition starts with are kept for it (scan_rows::kept).

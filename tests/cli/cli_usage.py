@@ -113,7 +113,7 @@ def main():
         expect_usage_error(binary, "compute", [snap, "--period", "2024", "--level", "0"], "bad level '0'")
         expect_usage_error(binary, "compute", [snap, "--period", "2024", "--format", "xml"],
                            "--format takes csv or json")
-        expect_usage_error(binary, "compute", [snap, "--period", "2024X"], "")
+        expect_usage_error(binary, "compute", [snap, "--period", "2024X"], "bad period '2024X'; expected")
 
         # split: two provinces, two folders; --quiet leaves stderr empty.
         parts = os.path.join(tmp, "parts")

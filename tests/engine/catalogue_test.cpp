@@ -146,6 +146,32 @@ TEST(CatalogueCheck, LocatesExpressionErrorsInEveryKindOfScalar) {
   }
 }
 
+TEST(CatalogueCheck, LocatesExpressionErrorsAtTheEndAfterUtf8AndBehindAByteOrderMark) {
+  const std::string side = "    name: {en: X}\n    numerator:\n      from: cases\n";
+  // An expression that stops too soon: just after its last character, not on the next line.
+  auto ds = check("indicators:\n  - code: A\n" + side +
+                  "      value: count(case_id) /\n"  // line 6: '/' at column 29
+                  "  - code: B\n" +
+                  side + "      value: count(case_id)\n");
+  ASSERT_EQ(ds.size(), 1u) << dump(ds);
+  EXPECT_EQ(ds[0].line, 6u);
+  EXPECT_EQ(ds[0].column, 30u);
+  // Columns count characters: 'Hà Nội' is 6 characters and 9 bytes.
+  ds = check("indicators:\n  - code: A\n" + side +
+             "      value: count(case_id)\n"
+             "      where: \"org_unit.name == 'Hà Nội' && outcome == 'dead'\"\n");  // line 7
+  ASSERT_EQ(ds.size(), 1u) << dump(ds);
+  EXPECT_EQ(ds[0].line, 7u);
+  EXPECT_EQ(ds[0].column, 55u);
+  // yaml-cpp counts from after a byte-order mark; the file's columns do not move.
+  ds = check("\xEF\xBB\xBFindicators:\n  - code: A\n" + side +
+             "      value: count(case_id)\n"
+             "      where: outcome == 'dead'\n");  // line 7, 'dead' at column 25
+  ASSERT_EQ(ds.size(), 1u) << dump(ds);
+  EXPECT_EQ(ds[0].line, 7u);
+  EXPECT_EQ(ds[0].column, 25u);
+}
+
 TEST(CatalogueCheck, ReportsInvalidYamlWithPosition) {
   const auto ds = check("indicators:\n  - code: [unclosed\n");
   ASSERT_EQ(ds.size(), 1u);

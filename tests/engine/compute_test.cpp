@@ -345,8 +345,8 @@ TEST(ComputeKnownAnswers, TargetsOfIndicatorsOutsideTheCatalogueAreNamedInANote)
   EXPECT_EQ(cells(r).at("TRAININGS/2024/22/"), "1||1|3|");
   ASSERT_EQ(r.notes.size(), 1u);
   EXPECT_EQ(r.notes[0],
-            "3 targets of targets.csv name an indicator that is not in the catalogue in use and "
-            "apply to no cell: NOPE (2), TRAINING (1)");
+            "targets.csv has targets of indicators that are not in the catalogue in use; they "
+            "apply to no cell: NOPE, TRAINING");
   // The catalogue in use, not the indicators asked for: a target of CASES_NEW is no mistake.
   const auto d2 = load_tables({
       {"org_units.csv", org_units},
@@ -800,6 +800,15 @@ TEST(ComputeRequests, OverlappingAgeBandsAreNamedOncePerPair) {
           "holds them"}));
   EXPECT_TRUE(sg::engine::age_band_overlaps(sg::engine::default_age_bands()).empty());
   EXPECT_TRUE(sg::engine::age_band_overlaps(sg::engine::parse_age_bands("0-3,8-12")).empty());
+  // Said only when an indicator is broken down by them.
+  const auto d = load_tables({{"org_units.csv", org_units}});
+  auto r = request("2024", {1}, {"age_band"}, {"TRAININGS"});
+  r.age_bands = bands;
+  const auto notes = sg::engine::compute(d, sg::engine::catalogue::standard(), r).notes;
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].find("no breakdown by age_band for TRAININGS"), std::string::npos) << notes[0];
+  r.indicators = {"TRAININGS", "REG_CHILDREN"};
+  EXPECT_EQ(sg::engine::compute(d, sg::engine::catalogue::standard(), r).notes.size(), 4u);
 }
 
 TEST(ComputeKnownAnswers, ACellWithOnlyATargetHoldsWhatTheSideGivesOverNoRows) {
