@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <numeric>
+#include <set>
 #include <sstream>
 #include <unordered_map>
 
@@ -456,6 +457,12 @@ std::vector<std::string> split_dataset_by_root(const dataset& data, const std::s
   }
 
   std::vector<std::string> folders;
+  std::set<std::string> taken;  // folder names given, lower-cased: no two may be one folder
+  const auto lower = [](std::string s) {
+    for (char& c : s)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return s;
+  };
   for (std::size_t k = 0; k < roots.size(); ++k) {
     const std::string code(data.org_units.code[static_cast<std::size_t>(roots[k].value)]);
     // A code is an opaque id; one that is not a plain file name gets a neutral folder name.
@@ -464,7 +471,13 @@ std::vector<std::string> split_dataset_by_root(const dataset& data, const std::s
                          return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                                 c == '_' || c == '-' || c == '.';
                        });
-    const std::string folder = (std::filesystem::path(out_dir) / (plain ? code : "root-" + std::to_string(k + 1))).string();
+    // Names that would meet (a root coded 'root-1' beside a renamed one, 'A' and 'a' on a file
+    // system that ignores case) get the root's number too, so no partition overwrites another.
+    std::string name = plain ? code : "root-" + std::to_string(k + 1);
+    if (taken.count(lower(name))) name += "-" + std::to_string(k + 1);
+    while (taken.count(lower(name))) name += "_";
+    taken.insert(lower(name));
+    const std::string folder = (std::filesystem::path(out_dir) / name).string();
     rows.part = static_cast<std::int32_t>(k);
     io::detail::write_dataset_rows(data, folder, &rows);
     folders.push_back(folder);

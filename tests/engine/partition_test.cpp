@@ -231,6 +231,23 @@ TEST(SplitDatasetByRoot, RefusesASingleRoot) {
   EXPECT_FALSE(fs::exists(test_root() / "single" / "VN"));
 }
 
+TEST(SplitDatasetByRoot, FolderNamesNeverMeetSoNoPartitionIsOverwritten) {
+  // Roots in code order: '.' and '..' are no file names (root-1, root-2), 'A' and 'a' are one
+  // folder where case is ignored, and a real root is coded 'root-1': each root still gets a
+  // folder of its own.
+  dataset d;
+  for (const char* code : {"..", "root-1", "A", ".", "a"})
+    d.org_units.code.push_back(code), d.org_units.name.push_back(code);
+  d.org_units.parent.assign(5, org_unit_index{});
+  d.org_units.kind.assign(5, no_code);
+  const fs::path out = test_root() / "names";
+  const auto folders = engine::split_dataset_by_root(d, out.string());
+  std::vector<std::string> names;
+  for (const auto& f : folders) names.push_back(fs::path(f).filename().string());
+  EXPECT_EQ(names, (std::vector<std::string>{"root-1", "root-2", "A", "a-4", "root-1-5"}));
+  for (const auto& f : folders) EXPECT_TRUE(fs::exists(fs::path(f) / "org_units.csv")) << f;
+}
+
 TEST(SplitDatasetByRoot, RefusesACaseHandledInAnotherProvinceNamingTheCase) {
   dataset d = fixture().whole;
   ASSERT_GT(d.cases.size(), 0u);

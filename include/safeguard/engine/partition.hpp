@@ -59,7 +59,9 @@ result merge_serialized(const std::vector<std::string>& parts);
 
 /// Splits `data` into one dataset folder per root of its org-unit hierarchy, written under
 /// `out_dir` (created when missing) in the dataset format, each folder named after its
-/// root's code; returns the folders' paths in root-code order. A partition holds the root's
+/// root's code (`root-<n>` when the code is not a plain file name; `-<n>` added when two
+/// names would be one folder, also ignoring case); returns the folders' paths in root-code
+/// order. A partition holds the root's
 /// subtree and every row placed in it: population, agencies, activities and plans by their
 /// unit; children by their unit of residence, with their circumstances and cases, and the
 /// cases' services; targets with their plan; every holiday. A row that goes with another
