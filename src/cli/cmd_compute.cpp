@@ -87,8 +87,8 @@ int run_compute(int argc, char** argv) {
       for (const auto& item : split_list(args.value())) {
         char* end = nullptr;
         const long level = std::strtol(item.c_str(), &end, 10);
-        if (*end != '\0' || level < 1 || level > 64)
-          throw usage_error("bad level '" + item + "'; expected a whole number from 1");
+        if (*end != '\0' || level < 1 || level > 255)
+          throw usage_error("bad level '" + item + "'; expected a whole number from 1 to 255");
         request.levels.push_back(static_cast<int>(level));
       }
       if (request.levels.empty()) throw usage_error("--level needs at least one level");

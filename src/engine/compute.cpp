@@ -87,14 +87,14 @@ std::vector<std::string> age_band_overlaps(const std::vector<age_band>& bands) {
 }
 
 bool result::achievement(std::size_t i, double& out) const noexcept {
-  if (!has_value[i] || !has_target[i]) return false;
+  if (!has_value[i] || !has_target[i] || !std::isfinite(target[i])) return false;
   if (target_at_most[i]) {
     out = value[i] <= target[i] ? 1.0 : 0.0;
     return true;
   }
   if (target[i] == 0) return false;
   out = value[i] / target[i];
-  return true;
+  return std::isfinite(out);  // a target so small that the ratio overflows has none
 }
 
 namespace {

@@ -1,11 +1,20 @@
 // The output table writers.
 #include "safeguard/output/table.hpp"
 
-#include <fmt/format.h>
-
+#include <cmath>
 #include <sstream>
 
+#include <fmt/format.h>
+
 namespace safeguard::output {
+
+namespace {
+
+// A number the table can hold: there, and finite. An infinity (a sum of targets beyond the
+// largest double) is no number a reader can use, and JSON has no way to write one: empty.
+bool printable(bool has, double v) { return has && std::isfinite(v); }
+
+}  // namespace
 
 std::string format_number(double x) {
   if (x == 0) return "0";  // also folds -0
@@ -74,13 +83,13 @@ void write_csv(const engine::result& r, std::ostream& out) {
       put_csv_field(line, dimension_code(r, d, i));
     }
     line.push_back(',');
-    if (r.has_numerator[i]) line += format_number(r.numerator[i]);
+    if (printable(r.has_numerator[i], r.numerator[i])) line += format_number(r.numerator[i]);
     line.push_back(',');
-    if (r.has_denominator[i]) line += format_number(r.denominator[i]);
+    if (printable(r.has_denominator[i], r.denominator[i])) line += format_number(r.denominator[i]);
     line.push_back(',');
-    if (r.has_value[i]) line += format_number(r.value[i]);
+    if (printable(r.has_value[i], r.value[i])) line += format_number(r.value[i]);
     line.push_back(',');
-    if (r.has_target[i]) line += format_number(r.target[i]);
+    if (printable(r.has_target[i], r.target[i])) line += format_number(r.target[i]);
     line += ",\n";
     out << line;
   }
@@ -100,7 +109,7 @@ void write_json(const engine::result& r, std::ostream& out) {
   }
   s += ", \"numerator\", \"denominator\", \"value\", \"target\", \"status\"],\n  \"rows\": [";
   auto number_or_null = [&](bool has, double v) {
-    s += has ? format_number(v) : std::string("null");
+    s += printable(has, v) ? format_number(v) : std::string("null");
   };
   for (std::size_t i = 0; i < r.size(); ++i) {
     s += i ? ",\n    {" : "\n    {";

@@ -1,9 +1,10 @@
 // The output writers: exact numbers, quoting, empty cells, sorting is the engine's job.
 #include "safeguard/output/table.hpp"
 
-#include <gtest/gtest.h>
-
 #include <cstdlib>
+#include <limits>
+
+#include <gtest/gtest.h>
 
 namespace sg = safeguard;
 
@@ -88,4 +89,39 @@ TEST(WriteJson, AchievementIsTheValueOverTheTargetOrWhetherTheCeilingIsMet) {
       json.find("\"value\": 9, \"target\": 8, \"direction\": \"at_most\", \"achievement\": 0"),
       std::string::npos)
       << json;
+}
+
+TEST(WriteCsvAndJson, NeverWriteANumberThatIsNotFinite) {
+  // Two targets of 1.7e308 add up to infinity; a target of 5e-324 makes the achievement
+  // overflow. Neither is a number a reader can use, and JSON cannot hold them: empty / null.
+  sg::engine::result r;
+  r.indicator_codes = {"CASES_NEW"};
+  r.periods = {sg::period::parse("2024")};
+  r.unit_codes = {"22"};
+  for (const double target : {std::numeric_limits<double>::infinity(), 5e-324}) {
+    r.indicator.push_back(0);
+    r.period_index.push_back(0);
+    r.org_unit.push_back(sg::org_unit_index{0});
+    r.numerator.push_back(1);
+    r.has_numerator.push_back(1);
+    r.denominator.push_back(0);
+    r.has_denominator.push_back(0);
+    r.value.push_back(1);
+    r.has_value.push_back(1);
+    r.target.push_back(target);
+    r.has_target.push_back(1);
+    r.target_at_most.push_back(0);
+  }
+  EXPECT_EQ(sg::output::to_csv(r),
+            "indicator,period,org_unit,numerator,denominator,value,target,status\n"
+            "CASES_NEW,2024,22,1,,1,,\n"
+            "CASES_NEW,2024,22,1,,1,5e-324,\n");
+  const std::string json = sg::output::to_json(r);
+  EXPECT_EQ(json.find("inf"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"target\": null, \"direction\": \"at_least\", \"achievement\": null"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find("\"achievement\": null, \"status\""), std::string::npos) << json;
+  double achievement = 0;
+  EXPECT_FALSE(r.achievement(1, achievement));
 }
