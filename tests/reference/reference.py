@@ -818,6 +818,11 @@ def format_number(x):
     return repr(x)
 
 
+# Numerators that are no count or sum: over no rows they are empty, not 0 (spec: "A median
+# over no rows is empty"), which shows in a cell that exists for its target alone.
+EMPTY_OVER_NO_ROWS = {"DAYS_TO_CLOSE_MEDIAN"}
+
+
 def compute(ctx, periods, codes):
     """The rows of the output table (lists of strings, sorted as the spec says)."""
     rows = []
@@ -835,7 +840,7 @@ def compute(ctx, periods, codes):
             keys |= set(targets)
             for key in sorted(keys):
                 unit, combo = key
-                n = num.get(key, 0)
+                n = num.get(key, None if code in EMPTY_OVER_NO_ROWS else 0)
                 d = None
                 if den is not None:
                     den_key = (unit, tuple(c if dim in den_allowed else ""
