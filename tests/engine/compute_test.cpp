@@ -327,19 +327,26 @@ TEST(ComputeKnownAnswers, ChildrenOnTheRegisterAtEveryEndCountedByBirthDay) {
   EXPECT_EQ(c, alone);
 }
 
-TEST(ComputeKnownAnswers, TargetsOfIndicatorsOutsideTheCatalogueAreNamedInANote) {
-  const auto d = load_tables({
+// One training (19301, 10 January 2024) of agency A, and a plan of A at the province from
+// 1 January 2024 to `plan_end` with the targets `targets_csv`.
+sg::dataset a_training_and_a_plan(const char* plan_end, const std::string& targets_csv) {
+  return load_tables({
       {"org_units.csv", org_units},
       {"agencies.csv", "code,name,kind,org_unit\nA,Sở LĐTBXH,labour_social_affairs,22\n"},
       {"activities.csv",
        "activity_id,agency,kind,start_date,org_unit,participants,sessions\n"
        "x1,A,training,2024-01-10,19301,30,1\n"},
-      {"plans.csv",
-       "plan_id,agency,title,start_date,end_date,org_unit\np1,A,Kế "
-       "hoạch,2024-01-01,2024-12-31,22\n"},
-      {"targets.csv",
-       "plan_id,indicator,value\np1,TRAININGS,3\np1,TRAINING,5\np1,NOPE,1\np1,NOPE,2\n"},
+      {"plans.csv", std::string("plan_id,agency,title,start_date,end_date,org_unit\n"
+                                "p1,A,Kế hoạch,2024-01-01,") +
+                        plan_end + ",22\n"},
+      {"targets.csv", targets_csv},
   });
+}
+
+TEST(ComputeKnownAnswers, TargetsOfIndicatorsOutsideTheCatalogueAreNamedInANote) {
+  const auto d = a_training_and_a_plan(
+      "2024-12-31",
+      "plan_id,indicator,value\np1,TRAININGS,3\np1,TRAINING,5\np1,NOPE,1\np1,NOPE,2\n");
   const auto& cat = sg::engine::catalogue::standard();
   const auto r = sg::engine::compute(d, cat, request("2024", {1}, {}, {"TRAININGS"}));
   EXPECT_EQ(cells(r).at("TRAININGS/2024/22/"), "1||1|3|");
@@ -815,19 +822,10 @@ TEST(ComputeKnownAnswers, ACellWithOnlyATargetHoldsWhatTheSideGivesOverNoRows) {
   // A cell that exists for its target alone: the side's expression with every aggregate
   // missing. A plain sum (or `sum + 0`, null by SKIP_IF_ALL_VALUES_MISSING) is written 0;
   // `if(isNull(sum(...)), 10, 20)` is 10 there, as in a cell whose rows all lack the value.
-  const auto d = load_tables({
-      {"org_units.csv", org_units},
-      {"agencies.csv", "code,name,kind,org_unit\nA,Sở LĐTBXH,labour_social_affairs,22\n"},
-      {"activities.csv",
-       "activity_id,agency,kind,start_date,org_unit,participants,sessions\n"
-       "x1,A,training,2024-01-10,19301,30,1\n"},
-      {"plans.csv",
-       "plan_id,agency,title,start_date,end_date,org_unit\np1,A,Kế "
-       "hoạch,2024-01-01,2025-12-31,22\n"},
-      {"targets.csv",
-       "plan_id,indicator,value,org_unit,period\np1,IF_NULL,7,22,2025\np1,SUM_PLUS,3,22,2025\n"
-       "p1,IF_NULL,7,22,2024\n"},
-  });
+  const auto d = a_training_and_a_plan(
+      "2025-12-31",
+      "plan_id,indicator,value,org_unit,period\np1,IF_NULL,7,22,2025\np1,SUM_PLUS,3,22,2025\n"
+      "p1,IF_NULL,7,22,2024\n");
   const auto cat = sg::engine::catalogue::parse(
       "indicators:\n"
       "  - code: IF_NULL\n"
