@@ -42,8 +42,45 @@ const std::vector<std::string>& known_dimensions() {
 
 namespace {
 
-// Collects diagnostics for one catalogue text. Positions are 1-based lines and columns in
+// Positions in a catalogue text, as diagnostics give them: 1-based lines and columns in
 // characters (code points), as editors count them and as expression errors do.
+
+// The byte after the character (UTF-8 sequence) that starts at `i`.
+std::size_t next_character(std::string_view s, std::size_t i) {
+  ++i;
+  while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
+  return i;
+}
+
+// Where a yaml-cpp mark is in the text: yaml-cpp counts from after a byte-order mark.
+std::optional<std::size_t> offset_of(std::string_view text, const YAML::Mark& mark) {
+  const std::size_t bom = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  if (mark.pos < 0 || static_cast<std::size_t>(mark.pos) + bom > text.size()) return std::nullopt;
+  return static_cast<std::size_t>(mark.pos) + bom;
+}
+
+// The line and column of the byte at `p` (p <= the text's size).
+std::pair<std::uint64_t, std::uint32_t> text_position(std::string_view text, std::size_t p) {
+  std::uint64_t line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < p; ++i)
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  std::uint32_t column = 1;
+  for (std::size_t i = line_start; i < p; i = next_character(text, i)) ++column;
+  return {line, column};
+}
+
+// The line and column of a mark; yaml-cpp's own (bytes) when it has no offset.
+std::pair<std::uint64_t, std::uint32_t> text_position(std::string_view text,
+                                                      const YAML::Mark& mark) {
+  if (const auto p = offset_of(text, mark)) return text_position(text, *p);
+  return {static_cast<std::uint64_t>(mark.line + 1), static_cast<std::uint32_t>(mark.column + 1)};
+}
+
+// Collects diagnostics for one catalogue text.
 class checker {
  public:
   checker(std::string source, std::string_view text) : source_(std::move(source)), text_(text) {}
@@ -96,35 +133,8 @@ class checker {
   const std::string& source() const { return source_; }
 
  private:
-  // The byte after the character (UTF-8 sequence) that starts at `i`.
-  static std::size_t next_character(std::string_view s, std::size_t i) {
-    ++i;
-    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
-    return i;
-  }
-  // Where a node starts in the text: yaml-cpp counts from after a byte-order mark.
-  std::optional<std::size_t> offset_of(const YAML::Mark& mark) const {
-    const std::size_t bom = text_.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
-    if (mark.pos < 0 || static_cast<std::size_t>(mark.pos) + bom > text_.size())
-      return std::nullopt;
-    return static_cast<std::size_t>(mark.pos) + bom;
-  }
-  // The line and column of the byte at `p` (p <= the text's size).
-  std::pair<std::uint64_t, std::uint32_t> position(std::size_t p) const {
-    std::uint64_t line = 1;
-    std::size_t line_start = 0;
-    for (std::size_t i = 0; i < p; ++i)
-      if (text_[i] == '\n') {
-        ++line;
-        line_start = i + 1;
-      }
-    std::uint32_t column = 1;
-    for (std::size_t i = line_start; i < p; i = next_character(text_, i)) ++column;
-    return {line, column};
-  }
   std::pair<std::uint64_t, std::uint32_t> position(const YAML::Mark& mark) const {
-    if (const auto p = offset_of(mark)) return position(*p);
-    return {static_cast<std::uint64_t>(mark.line + 1), static_cast<std::uint32_t>(mark.column + 1)};
+    return text_position(text_, mark);
   }
 
   // The file's line and column of the byte at `offset` of a scalar's value `value`, whose
@@ -138,7 +148,7 @@ class checker {
   // start is given.
   std::pair<std::uint64_t, std::uint32_t> locate(const YAML::Mark& mark, std::string_view value,
                                                  std::size_t offset) const {
-    const auto start = offset_of(mark);
+    const auto start = offset_of(text_, mark);
     const std::size_t last = value.find_last_not_of(" \t\r\n");
     if (!start || *start >= text_.size() || last == std::string_view::npos) return position(mark);
     const bool past_end = offset > last;  // at the end, or in trailing line breaks
@@ -170,7 +180,7 @@ class checker {
         return position(mark);
       }
     }
-    return position(past_end ? next_character(text_, p) : p);
+    return text_position(text_, past_end ? next_character(text_, p) : p);
   }
 
   std::string source_;
@@ -471,8 +481,7 @@ std::vector<indicator_definition> parse_checked(std::string_view text, const std
     diagnostic d;
     d.code = "SG400";
     d.file = source;
-    d.line = static_cast<std::uint64_t>(e.mark.line + 1);
-    d.column = static_cast<std::uint32_t>(e.mark.column + 1);
+    std::tie(d.line, d.column) = text_position(text, e.mark);
     d.value = e.msg;
     d.expected = dynamic_cast<const YAML::ParserException*>(&e)
                      ? "valid YAML"

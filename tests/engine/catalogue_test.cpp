@@ -172,6 +172,16 @@ TEST(CatalogueCheck, LocatesExpressionErrorsAtTheEndAfterUtf8AndBehindAByteOrder
   EXPECT_EQ(ds[0].column, 25u);
 }
 
+TEST(CatalogueCheck, InvalidYamlIsLocatedInCharactersToo) {
+  // The stray '}' is the 25th character of line 2 (its 28th byte); a byte-order mark before
+  // the text does not count.
+  const auto ds = check("\xEF\xBB\xBFindicators:\n  - name: {en: \"Hà Nội\"}}\n");
+  ASSERT_EQ(ds.size(), 1u) << dump(ds);
+  EXPECT_EQ(ds[0].code, "SG400");
+  EXPECT_EQ(ds[0].line, 2u);
+  EXPECT_EQ(ds[0].column, 25u);
+}
+
 TEST(CatalogueCheck, ReportsInvalidYamlWithPosition) {
   const auto ds = check("indicators:\n  - code: [unclosed\n");
   ASSERT_EQ(ds.size(), 1u);

@@ -17,6 +17,11 @@ from ._errors import IndicatorError
 __all__ = ["Catalogue", "Result", "compute", "parse_period_list"]
 
 
+def _core_of(catalogue: Optional["Catalogue"]) -> Any:
+    """The C++ catalogue of ``catalogue``, or None."""
+    return catalogue._core if catalogue is not None else None
+
+
 class Catalogue:
     """An ordered list of checked indicator definitions (spec: indicators.md).
 
@@ -57,7 +62,7 @@ class Catalogue:
         path = os.fspath(path)
         try:
             return cls(_safeguard.Catalogue.load(
-                path, added_to._core if added_to is not None else None))
+                path, _core_of(added_to)))
         except IndicatorError as e:
             try:
                 with open(path, encoding="utf-8") as f:
@@ -77,7 +82,7 @@ class Catalogue:
         """
         try:
             return cls(_safeguard.Catalogue.parse(
-                text, name, added_to._core if added_to is not None else None))
+                text, name, _core_of(added_to)))
         except IndicatorError as e:
             e._with_source(text)
             raise
@@ -88,7 +93,7 @@ class Catalogue:
         """Every problem of a catalogue text as a list of :class:`Diagnostic`; empty when it
         is fine (``added_to`` as for :meth:`load`). Never raises for bad content."""
         return list(_safeguard.Catalogue.check(
-            text, name, added_to._core if added_to is not None else None))
+            text, name, _core_of(added_to)))
 
     @property
     def codes(self) -> List[str]:
